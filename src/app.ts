@@ -1,0 +1,52 @@
+import { randomUUID } from 'node:crypto';
+import cookie from '@fastify/cookie';
+import cors from '@fastify/cors';
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
+import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
+import { healthRoutes } from './features/health/routes.js';
+import { ErrorBody, FieldErrorsBody } from './http/common-schemas.js';
+import { registerErrorHandling } from './http/error-handler.js';
+import { registerOpenApi } from './http/openapi.js';
+import type { Services } from './services.js';
+
+/** Bodies above this are refused before they are read; uploads set their own limit. */
+const BODY_LIMIT_BYTES = 1024 * 1024;
+const REQUEST_ID = /^[\w.-]{1,100}$/;
+
+export type App = FastifyInstance;
+
+/** The HTTP API, the same for the server and for every test. */
+export async function buildApp(services: Services): Promise<App> {
+  const app = Fastify({
+    loggerInstance: services.logger as FastifyBaseLogger,
+    bodyLimit: BODY_LIMIT_BYTES,
+    // Behind a proxy, set trustProxy at the proxy layer; client IPs are never read from headers here.
+    trustProxy: false,
+    genReqId: (request) => {
+      const incoming = request.headers['x-request-id'];
+      return typeof incoming === 'string' && REQUEST_ID.test(incoming) ? incoming : randomUUID();
+    },
+    ajv: { customOptions: { allErrors: true, removeAdditional: true, coerceTypes: 'array' } },
+  }).withTypeProvider<TypeBoxTypeProvider>();
+
+  app.addHook('onRequest', async (request, reply) => {
+    reply.header('x-request-id', request.id);
+  });
+
+  app.addSchema(ErrorBody);
+  app.addSchema(FieldErrorsBody);
+  registerErrorHandling(app);
+
+  await app.register(cors, {
+    origin: services.config.corsAllowedOrigins,
+    credentials: true,
+    allowedHeaders: ['content-type', 'authorization', 'x-csrftoken', 'x-requested-with', 'prefer', 'idempotency-key'],
+    exposedHeaders: ['x-request-id', 'retry-after', 'location'],
+  });
+  await app.register(cookie);
+  await registerOpenApi(app);
+
+  await app.register(healthRoutes, { services });
+
+  return app;
+}

@@ -1,0 +1,92 @@
+import { setTimeout as sleep } from 'node:timers/promises';
+import type { Services } from '../../services.js';
+import { QUEUE_PROBE_KIND } from './jobs.js';
+import { findPendingProbe, findProbe, findRecentCompletedProbe, insertProbe } from './repository.js';
+
+export type ServiceState = 'healthy' | 'unhealthy' | 'skipped';
+
+export interface HealthReport {
+  overall: 'healthy' | 'unhealthy';
+  services: { db: ServiceState; redis: ServiceState; queue: ServiceState; llm: 'offline' | 'configured' };
+  engines: { db: 'pglite' | 'postgres'; queue: 'in-process' | 'bullmq'; cache: 'memory' | 'redis'; llm: 'offline' | 'openai' | 'anthropic' };
+}
+
+/** A probe that completed this recently proves the queue works without sending another. */
+const PROBE_FRESH_SECONDS = 15;
+/** A probe still pending after this long is given up on and another is sent. */
+const PROBE_PENDING_SECONDS = 10;
+const PROBE_WAIT_MS = 5000;
+const CHECK_TIMEOUT_MS = 3000;
+
+async function within<T>(promise: Promise<T>, ms: number): Promise<T> {
+  const controller = new AbortController();
+  const timeout = sleep(ms, undefined, { signal: controller.signal }).then(() => {
+    throw new Error(`timed out after ${ms} ms`);
+  });
+  try {
+    return await Promise.race([promise, timeout]);
+  } finally {
+    controller.abort();
+  }
+}
+
+async function state(check: () => Promise<unknown>): Promise<ServiceState> {
+  try {
+    await within(check(), CHECK_TIMEOUT_MS);
+    return 'healthy';
+  } catch {
+    return 'unhealthy';
+  }
+}
+
+/** Answers whether this deployment can serve requests and run jobs. Costs no paid call. */
+export class HealthService {
+  // Concurrent health checks in one process share one probe.
+  private probing: Promise<ServiceState> | undefined;
+
+  constructor(private readonly services: Services) {}
+
+  async check(): Promise<HealthReport> {
+    const { config, database, cache, queue } = this.services;
+    const [db, redis] = await Promise.all([
+      state(() => database.ping()),
+      config.redisUrl ? state(() => Promise.all([cache.ping(), queue.ping()])) : Promise.resolve<ServiceState>('skipped'),
+    ]);
+    const queueState = db === 'healthy' ? await this.probeQueue() : 'unhealthy';
+    const healthy = db === 'healthy' && queueState === 'healthy' && redis !== 'unhealthy';
+    return {
+      overall: healthy ? 'healthy' : 'unhealthy',
+      services: { db, redis, queue: queueState, llm: config.llm === 'offline' ? 'offline' : 'configured' },
+      engines: { db: database.driver, queue: queue.kind, cache: cache.kind, llm: config.llm },
+    };
+  }
+
+  private probeQueue(): Promise<ServiceState> {
+    this.probing ??= this.roundTrip()
+      .catch((): ServiceState => 'unhealthy')
+      .finally(() => {
+        this.probing = undefined;
+      });
+    return this.probing;
+  }
+
+  /** Healthy when a probe job has recently gone through a worker; sends one if none has. */
+  private async roundTrip(): Promise<ServiceState> {
+    const { database, jobs, processLabel } = this.services;
+    if (await findRecentCompletedProbe(database.db, PROBE_FRESH_SECONDS)) return 'healthy';
+    let probeId = (await findPendingProbe(database.db, PROBE_PENDING_SECONDS))?.jobId;
+    if (!probeId) {
+      probeId = await jobs.transactionWithJobs(async (tx, addJob) => {
+        const job = await addJob({ kind: QUEUE_PROBE_KIND, maxAttempts: 3 });
+        await insertProbe(tx, { jobId: job.id, requestedBy: processLabel, holdMs: 0 });
+        return job.id;
+      });
+    }
+    const deadline = Date.now() + PROBE_WAIT_MS;
+    while (Date.now() < deadline) {
+      if ((await findProbe(database.db, probeId))?.completedAt) return 'healthy';
+      await sleep(50);
+    }
+    return 'unhealthy';
+  }
+}

@@ -1,0 +1,54 @@
+/**
+ * The closed catalogue of errors the API answers with. Each has a stable snake_case code that
+ * clients may match on, an HTTP status, and a default message.
+ */
+export const errorCatalogue = {
+  parse_error: { status: 400, detail: 'Malformed request body.' },
+  invalid_request: { status: 400, detail: 'Invalid request.' },
+  not_authenticated: { status: 401, detail: 'Authentication credentials were not provided.' },
+  authentication_failed: { status: 401, detail: 'Incorrect authentication credentials.' },
+  token_not_valid: { status: 401, detail: 'Token is invalid or expired.' },
+  permission_denied: { status: 403, detail: 'You do not have permission to perform this action.' },
+  csrf_failed: { status: 403, detail: 'CSRF Failed: CSRF token missing.' },
+  not_found: { status: 404, detail: 'Not found.' },
+  method_not_allowed: { status: 405, detail: 'Method not allowed.' },
+  not_acceptable: { status: 406, detail: 'Could not satisfy the request Accept header.' },
+  conflict: { status: 409, detail: 'The request conflicts with existing data.' },
+  payload_too_large: { status: 413, detail: 'Request body is too large.' },
+  unsupported_media_type: { status: 415, detail: 'Unsupported media type in request.' },
+  throttled: { status: 429, detail: 'Request was throttled.' },
+  internal_error: { status: 500, detail: 'A server error occurred.' },
+  service_unavailable: { status: 503, detail: 'Service temporarily unavailable, try again later.' },
+} as const satisfies Record<string, { status: number; detail: string }>;
+
+export type ErrorCode = keyof typeof errorCatalogue;
+
+/** An error meant for the client: its detail is safe to show. */
+export class AppError extends Error {
+  readonly status: number;
+  readonly headers: Record<string, string>;
+
+  constructor(
+    readonly code: ErrorCode,
+    detail?: string,
+    options: { headers?: Record<string, string> } = {},
+  ) {
+    super(detail ?? errorCatalogue[code].detail);
+    this.name = 'AppError';
+    this.status = errorCatalogue[code].status;
+    this.headers = options.headers ?? {};
+  }
+}
+
+/** A 400 with field errors, in the `{"field": ["message"]}` shape. */
+export class ValidationError extends Error {
+  constructor(readonly fields: Record<string, string[]>) {
+    super('Invalid input.');
+    this.name = 'ValidationError';
+  }
+
+  /** One message for one field. */
+  static field(field: string, message: string): ValidationError {
+    return new ValidationError({ [field]: [message] });
+  }
+}

@@ -1,0 +1,39 @@
+import { LRUCache } from 'lru-cache';
+import type { Cache } from './cache.js';
+
+/** The cache of a single process: bounded in entries, each entry with its own time to live. */
+export class MemoryCache implements Cache {
+  readonly kind = 'memory';
+  private readonly entries = new LRUCache<string, { value: unknown }>({ max: 50_000, ttlAutopurge: false });
+
+  get<T>(key: string): Promise<T | undefined> {
+    return Promise.resolve(this.entries.get(key)?.value as T | undefined);
+  }
+
+  set(key: string, value: unknown, ttlSeconds: number): Promise<void> {
+    this.entries.set(key, { value: structuredClone(value) }, { ttl: ttlSeconds * 1000 });
+    return Promise.resolve();
+  }
+
+  delete(key: string): Promise<void> {
+    this.entries.delete(key);
+    return Promise.resolve();
+  }
+
+  increment(key: string, windowSeconds: number): Promise<number> {
+    const current = this.entries.get(key)?.value;
+    const count = (typeof current === 'number' ? current : 0) + 1;
+    // A counter keeps the expiry of its first increment: the window does not slide.
+    this.entries.set(key, { value: count }, count === 1 ? { ttl: windowSeconds * 1000 } : { noUpdateTTL: true });
+    return Promise.resolve(count);
+  }
+
+  ping(): Promise<void> {
+    return Promise.resolve();
+  }
+
+  close(): Promise<void> {
+    this.entries.clear();
+    return Promise.resolve();
+  }
+}

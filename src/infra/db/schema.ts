@@ -1,0 +1,181 @@
+import { sql } from 'drizzle-orm';
+import {
+  bigint,
+  boolean,
+  check,
+  date,
+  index,
+  integer,
+  jsonb,
+  pgTable,
+  text,
+  timestamp,
+  uniqueIndex,
+  uuid,
+  varchar,
+} from 'drizzle-orm/pg-core';
+
+// The one description of the data model. SQL migrations in migrations/ are generated from it
+// (npm run db:generate), so the tables are never described twice.
+
+const createdAt = () => timestamp('created_at', { withTimezone: true }).notNull().defaultNow();
+
+export const plans = pgTable(
+  'plans',
+  {
+    id: bigint('id', { mode: 'number' }).primaryKey().generatedByDefaultAsIdentity(),
+    name: varchar('name', { length: 50 }).notNull().unique(),
+    description: text('description').notNull().default(''),
+    sortOrder: integer('sort_order').notNull().default(10),
+    stripePriceIdMonthly: varchar('stripe_price_id_monthly', { length: 100 }),
+    stripePriceIdYearly: varchar('stripe_price_id_yearly', { length: 100 }),
+    // Prices in the smallest currency unit, used when Stripe is not configured.
+    monthlyPriceCents: integer('monthly_price_cents'),
+    yearlyPriceCents: integer('yearly_price_cents'),
+    currency: varchar('currency', { length: 3 }).notNull().default('USD'),
+    aiResponsesPerDay: integer('ai_responses_per_day').notNull(),
+    questionnairesPerDay: integer('questionnaires_per_day').notNull(),
+    apiCallsPerHour: integer('api_calls_per_hour').notNull(),
+    uploadsPerDay: integer('uploads_per_day').notNull(),
+    createdAt: createdAt(),
+  },
+  (table) => [index('plans_order_name_idx').on(table.sortOrder, table.name)],
+);
+
+export const users = pgTable(
+  'users',
+  {
+    id: bigint('id', { mode: 'number' }).primaryKey().generatedByDefaultAsIdentity(),
+    username: varchar('username', { length: 150 }).notNull(),
+    email: varchar('email', { length: 254 }).notNull(),
+    // Null for accounts that only ever signed in through Google.
+    passwordHash: text('password_hash'),
+    firstName: varchar('first_name', { length: 150 }).notNull().default(''),
+    lastName: varchar('last_name', { length: 150 }).notNull().default(''),
+    dateOfBirth: date('date_of_birth', { mode: 'string' }),
+    isActive: boolean('is_active').notNull().default(true),
+    isStaff: boolean('is_staff').notNull().default(false),
+    isSuperuser: boolean('is_superuser').notNull().default(false),
+    dateJoined: timestamp('date_joined', { withTimezone: true }).notNull().defaultNow(),
+    lastLogin: timestamp('last_login', { withTimezone: true }),
+    planId: bigint('plan_id', { mode: 'number' }).references(() => plans.id, { onDelete: 'set null' }),
+    stripeCustomerId: varchar('stripe_customer_id', { length: 255 }),
+    stripeSubscriptionId: varchar('stripe_subscription_id', { length: 255 }),
+    stripeSubscriptionStatus: varchar('stripe_subscription_status', { length: 50 }),
+    subscriptionCurrentPeriodEnd: timestamp('subscription_current_period_end', { withTimezone: true }),
+    subscriptionInterval: varchar('subscription_interval', { length: 10 }),
+  },
+  (table) => [
+    // Case-insensitive uniqueness: "Jane" and "jane" are one account.
+    uniqueIndex('users_username_lower_key').on(sql`lower(${table.username})`),
+    uniqueIndex('users_email_lower_key').on(sql`lower(${table.email})`),
+    index('users_plan_idx').on(table.planId),
+    index('users_stripe_customer_idx').on(table.stripeCustomerId),
+    index('users_stripe_subscription_idx').on(table.stripeSubscriptionId),
+  ],
+);
+
+export const questionnaires = pgTable(
+  'questionnaires',
+  {
+    id: bigint('id', { mode: 'number' }).primaryKey().generatedByDefaultAsIdentity(),
+    userId: bigint('user_id', { mode: 'number' })
+      .notNull()
+      .references(() => users.id, { onDelete: 'cascade' }),
+    position: varchar('position', { length: 255 }).notNull(),
+    industry: varchar('industry', { length: 255 }).notNull(),
+    experienceLevel: varchar('experience_level', { length: 10 }).notNull(),
+    companySize: varchar('company_size', { length: 10 }).notNull(),
+    location: varchar('location', { length: 255 }),
+    applicationTimeline: varchar('application_timeline', { length: 20 }).notNull(),
+    jobDescription: text('job_description'),
+    submittedAt: timestamp('submitted_at', { withTimezone: true }).notNull().defaultNow(),
+    // The upload lives in blob storage under a generated key; the user's file name is kept only as a label.
+    resumeBlobKey: varchar('resume_blob_key', { length: 200 }),
+    resumeFileName: varchar('resume_file_name', { length: 255 }),
+    resumeContentType: varchar('resume_content_type', { length: 100 }),
+    resumeSizeBytes: integer('resume_size_bytes'),
+  },
+  (table) => [
+    index('questionnaires_user_submitted_idx').on(table.userId, table.submittedAt),
+    check('questionnaires_experience_level_check', sql`${table.experienceLevel} in ('0-2', '3-5', '6+')`),
+    check('questionnaires_company_size_check', sql`${table.companySize} in ('startup', 'small', 'medium', 'enterprise')`),
+    check(
+      'questionnaires_application_timeline_check',
+      sql`${table.applicationTimeline} in ('immediate', '1-3 months', '3-6 months', '6+ months')`,
+    ),
+    check('questionnaires_job_description_length_check', sql`char_length(${table.jobDescription}) <= 5000`),
+  ],
+);
+
+export const aiResponses = pgTable(
+  'ai_responses',
+  {
+    id: bigint('id', { mode: 'number' }).primaryKey().generatedByDefaultAsIdentity(),
+    questionnaireId: bigint('questionnaire_id', { mode: 'number' })
+      .notNull()
+      .references(() => questionnaires.id, { onDelete: 'cascade' }),
+    responseText: text('response_text').notNull(),
+    // What the upstream never kept: the request and what it cost.
+    prompt: text('prompt'),
+    provider: varchar('provider', { length: 20 }),
+    model: varchar('model', { length: 100 }),
+    inputTokens: integer('input_tokens'),
+    outputTokens: integer('output_tokens'),
+    createdAt: createdAt(),
+  },
+  (table) => [
+    index('ai_responses_questionnaire_created_idx').on(table.questionnaireId, table.createdAt),
+    check('ai_responses_response_text_length_check', sql`char_length(${table.responseText}) <= 10000`),
+  ],
+);
+
+export const jobStatuses = ['queued', 'running', 'succeeded', 'failed'] as const;
+export type JobStatus = (typeof jobStatuses)[number];
+
+/**
+ * The state of every background job. The queue only carries ids; this row is the truth, so a
+ * crashed worker, a flushed Redis or a restart loses nothing.
+ */
+export const jobs = pgTable(
+  'jobs',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    kind: varchar('kind', { length: 64 }).notNull(),
+    status: varchar('status', { length: 16 }).$type<JobStatus>().notNull().default('queued'),
+    payload: jsonb('payload').$type<Record<string, unknown>>().notNull().default({}),
+    ownerId: bigint('owner_id', { mode: 'number' }).references(() => users.id, { onDelete: 'cascade' }),
+    attempts: integer('attempts').notNull().default(0),
+    maxAttempts: integer('max_attempts').notNull().default(3),
+    runAfter: timestamp('run_after', { withTimezone: true }).notNull().defaultNow(),
+    leaseUntil: timestamp('lease_until', { withTimezone: true }),
+    lockedBy: varchar('locked_by', { length: 200 }),
+    progress: integer('progress').notNull().default(0),
+    errorCode: varchar('error_code', { length: 64 }),
+    error: text('error'),
+    createdAt: createdAt(),
+    updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
+    startedAt: timestamp('started_at', { withTimezone: true }),
+    finishedAt: timestamp('finished_at', { withTimezone: true }),
+  },
+  (table) => [
+    index('jobs_status_run_after_idx').on(table.status, table.runAfter),
+    index('jobs_owner_created_idx').on(table.ownerId, table.createdAt),
+    check('jobs_status_check', sql`${table.status} in ('queued', 'running', 'succeeded', 'failed')`),
+  ],
+);
+
+/** Health probes: each is a job that must round-trip through a worker. */
+export const queueProbes = pgTable('queue_probes', {
+  jobId: uuid('job_id')
+    .primaryKey()
+    .references(() => jobs.id, { onDelete: 'cascade' }),
+  requestedBy: varchar('requested_by', { length: 200 }).notNull(),
+  holdMs: integer('hold_ms').notNull().default(0),
+  createdAt: createdAt(),
+  completedAt: timestamp('completed_at', { withTimezone: true }),
+  completedBy: varchar('completed_by', { length: 200 }),
+  cpuThreadId: integer('cpu_thread_id'),
+  // Counts committed completions, so a job that ran twice would show it.
+  completions: integer('completions').notNull().default(0),
+});
