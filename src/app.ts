@@ -15,6 +15,20 @@ const REQUEST_ID = /^[\w.-]{1,100}$/;
 
 export type App = FastifyInstance;
 
+export interface RouteEntry {
+  method: string;
+  url: string;
+  /** Hidden routes (docs, schema, redirects) are left out of the OpenAPI document. */
+  hidden: boolean;
+}
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    /** Every route the app serves, as registered. */
+    routeTable: RouteEntry[];
+  }
+}
+
 /** The HTTP API, the same for the server and for every test. */
 export async function buildApp(services: Services): Promise<App> {
   const app = Fastify({
@@ -28,6 +42,15 @@ export async function buildApp(services: Services): Promise<App> {
     },
     ajv: { customOptions: { allErrors: true, removeAdditional: true, coerceTypes: 'array' } },
   }).withTypeProvider<TypeBoxTypeProvider>();
+
+  app.decorate('routeTable', [] as RouteEntry[]);
+  app.addHook('onRoute', (route) => {
+    const methods = Array.isArray(route.method) ? route.method : [route.method];
+    for (const method of methods) {
+      if (method === 'HEAD') continue;
+      app.routeTable.push({ method, url: route.url, hidden: route.schema?.hide === true });
+    }
+  });
 
   app.addHook('onRequest', async (request, reply) => {
     reply.header('x-request-id', request.id);

@@ -72,7 +72,7 @@ export async function createServices(config: Config, options: ServiceOptions): P
   let cache: Cache;
   let queue: JobQueue;
   if (config.redisUrl) {
-    const redis = new Redis(config.redisUrl, { maxRetriesPerRequest: 1, enableOfflineQueue: false });
+    const redis = new Redis(config.redisUrl, { maxRetriesPerRequest: 1 });
     // Errors surface on each command; the client reconnects by itself.
     redis.on('error', () => undefined);
     cache = new RedisCache(redis, config.redisKeyPrefix);

@@ -6,9 +6,9 @@ import type { JobHandler } from './job-handler.js';
 const handlers: JobHandler<Services>[] = [queueProbeJob];
 
 /** The handlers by kind; refuses to start when two handlers claim one kind. */
-export function jobHandlersByKind(): ReadonlyMap<string, JobHandler<Services>> {
+export function jobHandlersByKind(list: JobHandler<Services>[] = handlers): ReadonlyMap<string, JobHandler<Services>> {
   const byKind = new Map<string, JobHandler<Services>>();
-  for (const handler of handlers) {
+  for (const handler of list) {
     if (byKind.has(handler.kind)) throw new Error(`Two job handlers for kind ${handler.kind}`);
     byKind.set(handler.kind, handler);
   }

@@ -1,3 +1,4 @@
+import type { JobHandler } from '../jobs/job-handler.js';
 import { jobHandlersByKind } from '../jobs/registry.js';
 import { JobRunner } from '../jobs/job-runner.js';
 import { Reconciler } from '../jobs/reconciler.js';
@@ -9,11 +10,11 @@ export interface RunningWorker {
 }
 
 /** Makes this process run jobs: consume deliveries, and sweep for jobs nobody delivered. */
-export function startWorker(services: Services): RunningWorker {
+export function startWorker(services: Services, handlers: ReadonlyMap<string, JobHandler<Services>> = jobHandlersByKind()): RunningWorker {
   const { config, database, queue, jobs, logger } = services;
   const runner = new JobRunner({
     database,
-    handlers: jobHandlersByKind(),
+    handlers,
     services,
     workerId: services.processLabel,
     leaseSeconds: config.jobLeaseSeconds,

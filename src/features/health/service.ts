@@ -1,4 +1,5 @@
 import { setTimeout as sleep } from 'node:timers/promises';
+import { withTimeout } from '../../lib/with-timeout.js';
 import type { Services } from '../../services.js';
 import { QUEUE_PROBE_KIND } from './jobs.js';
 import { findPendingProbe, findProbe, findRecentCompletedProbe, insertProbe } from './repository.js';
@@ -18,21 +19,9 @@ const PROBE_PENDING_SECONDS = 10;
 const PROBE_WAIT_MS = 5000;
 const CHECK_TIMEOUT_MS = 3000;
 
-async function within<T>(promise: Promise<T>, ms: number): Promise<T> {
-  const controller = new AbortController();
-  const timeout = sleep(ms, undefined, { signal: controller.signal }).then(() => {
-    throw new Error(`timed out after ${ms} ms`);
-  });
-  try {
-    return await Promise.race([promise, timeout]);
-  } finally {
-    controller.abort();
-  }
-}
-
 async function state(check: () => Promise<unknown>): Promise<ServiceState> {
   try {
-    await within(check(), CHECK_TIMEOUT_MS);
+    await withTimeout(check(), CHECK_TIMEOUT_MS, 'health check');
     return 'healthy';
   } catch {
     return 'unhealthy';
@@ -52,7 +41,9 @@ export class HealthService {
       state(() => database.ping()),
       config.redisUrl ? state(() => Promise.all([cache.ping(), queue.ping()])) : Promise.resolve<ServiceState>('skipped'),
     ]);
-    const queueState = db === 'healthy' ? await this.probeQueue() : 'unhealthy';
+    // A probe cannot travel without its carrier: with Redis down, BullMQ is down too.
+    const queueCanWork = db === 'healthy' && !(queue.kind === 'bullmq' && redis === 'unhealthy');
+    const queueState = queueCanWork ? await this.probeQueue() : 'unhealthy';
     const healthy = db === 'healthy' && queueState === 'healthy' && redis !== 'unhealthy';
     return {
       overall: healthy ? 'healthy' : 'unhealthy',

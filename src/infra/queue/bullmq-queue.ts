@@ -1,8 +1,10 @@
 import { DelayedError, Queue, Worker } from 'bullmq';
 import { Redis } from 'ioredis';
+import { withTimeout } from '../../lib/with-timeout.js';
 import type { DeliveryHandler, JobQueue } from './job-queue.js';
 
 const QUEUE_NAME = 'jobs';
+const ENQUEUE_TIMEOUT_MS = 2000;
 
 interface JobData {
   id: string;
@@ -28,7 +30,7 @@ export class BullmqQueue implements JobQueue {
   private workerConnection: Redis | undefined;
 
   constructor(private readonly options: BullmqQueueOptions) {
-    this.producerConnection = new Redis(options.redisUrl, { maxRetriesPerRequest: 1, enableOfflineQueue: false, lazyConnect: false });
+    this.producerConnection = new Redis(options.redisUrl, { maxRetriesPerRequest: 1 });
     this.producerConnection.on('error', () => undefined);
     this.queue = new Queue<JobData>(QUEUE_NAME, { connection: this.producerConnection, prefix: this.prefix });
     this.queue.on('error', () => undefined);
@@ -39,7 +41,12 @@ export class BullmqQueue implements JobQueue {
   }
 
   async enqueue(jobId: string, delayMs = 0): Promise<void> {
-    await this.queue.add('job', { id: jobId }, { jobId, delay: delayMs, attempts: 1, removeOnComplete: true, removeOnFail: true });
+    // BullMQ waits for Redis forever; a request must not.
+    await withTimeout(
+      this.queue.add('job', { id: jobId }, { jobId, delay: delayMs, attempts: 1, removeOnComplete: true, removeOnFail: true }),
+      ENQUEUE_TIMEOUT_MS,
+      'enqueue',
+    );
   }
 
   consume(handler: DeliveryHandler, concurrency: number): void {
@@ -85,7 +92,7 @@ export class BullmqQueue implements JobQueue {
 
   async close(): Promise<void> {
     await this.stopConsuming();
-    await this.queue.close();
+    await withTimeout(this.queue.close(), ENQUEUE_TIMEOUT_MS, 'queue close').catch(() => undefined);
     this.producerConnection.disconnect();
   }
 }

@@ -1,0 +1,81 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { queueProbes } from '../../infra/db/schema.js';
+import { startWorker, type RunningWorker } from '../../process/worker-role.js';
+import { createTestApp, storageTargets, type TestApp } from '../../../test/support/harness.js';
+
+for (const target of storageTargets()) {
+  describe.runIf(target.available)(`GET /core/health/ on ${target.name}`, () => {
+    let testApp: TestApp;
+    let worker: RunningWorker;
+
+    beforeAll(async () => {
+      testApp = await createTestApp(target.name);
+      worker = startWorker(testApp.services);
+    });
+    afterAll(async () => {
+      await worker.stop(1000);
+      await testApp.close();
+    });
+
+    it('is healthy once a probe job has gone through a worker thread', async () => {
+      const response = await testApp.app.inject({ method: 'GET', url: '/core/health/' });
+      expect(response.statusCode).toBe(200);
+      expect(response.json()).toEqual({
+        overall: 'healthy',
+        services: { db: 'healthy', redis: target.name === 'pglite' ? 'skipped' : 'healthy', queue: 'healthy', llm: 'offline' },
+        engines:
+          target.name === 'pglite'
+            ? { db: 'pglite', queue: 'in-process', cache: 'memory', llm: 'offline' }
+            : { db: 'postgres', queue: 'bullmq', cache: 'redis', llm: 'offline' },
+      });
+      const probes = await testApp.services.database.db.select().from(queueProbes);
+      expect(probes).toHaveLength(1);
+      expect(probes[0]?.completedBy).toBe(testApp.services.processLabel);
+      expect(probes[0]?.completions).toBe(1);
+      expect(probes[0]?.cpuThreadId).toBeGreaterThan(0); // ran in a worker thread, not the main one
+    });
+
+    it('reuses a recent probe instead of sending one per request', async () => {
+      const before = await testApp.services.database.db.select().from(queueProbes);
+      const responses = await Promise.all([1, 2, 3].map(() => testApp.app.inject({ method: 'GET', url: '/core/health/' })));
+      expect(responses.map((response) => response.statusCode)).toEqual([200, 200, 200]);
+      const after = await testApp.services.database.db.select().from(queueProbes);
+      expect(after).toHaveLength(before.length);
+    });
+  });
+
+  describe.runIf(target.available)(`GET /core/health/ with no worker on ${target.name}`, () => {
+    let testApp: TestApp;
+    beforeAll(async () => {
+      testApp = await createTestApp(target.name);
+    });
+    afterAll(async () => testApp.close());
+
+    it('reports the queue unhealthy with 503 when no worker takes the probe', async () => {
+      const response = await testApp.app.inject({ method: 'GET', url: '/core/health/' });
+      expect(response.statusCode).toBe(503);
+      const body = response.json<{ overall: string; services: Record<string, string> }>();
+      expect(body.overall).toBe('unhealthy');
+      expect(body.services.db).toBe('healthy');
+      expect(body.services.queue).toBe('unhealthy');
+      const [probe] = await testApp.services.database.db.select().from(queueProbes);
+      expect(probe?.completedAt).toBeNull();
+    });
+  });
+}
+
+describe.runIf(storageTargets()[1]?.available)('GET /core/health/ with Redis unreachable', () => {
+  it('answers 503 naming redis, instead of failing the request', async () => {
+    const broken = await createTestApp('postgres+redis', { REDIS_URL: 'redis://127.0.0.1:1' });
+    try {
+      const response = await broken.app.inject({ method: 'GET', url: '/core/health/' });
+      expect(response.statusCode).toBe(503);
+      const body = response.json<{ services: Record<string, string> }>();
+      expect(body.services.redis).toBe('unhealthy');
+      expect(body.services.db).toBe('healthy');
+      expect(body.services.queue).toBe('unhealthy');
+    } finally {
+      await broken.close();
+    }
+  });
+});

@@ -1,0 +1,104 @@
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { Redis } from 'ioredis';
+import pg from 'pg';
+import type { TestProject } from 'vitest/node';
+import { PGlite } from '@electric-sql/pglite';
+import { drizzle } from 'drizzle-orm/pglite';
+import { migrate } from 'drizzle-orm/pglite/migrator';
+import { migrationsFolder, openDatabase } from '../src/infra/db/database.js';
+import { TEMPLATE_DATABASE, databaseUrlFor, testDatabaseUrl, testRedisUrl } from './support/test-env.js';
+
+declare module 'vitest' {
+  export interface ProvidedContext {
+    pgliteTemplatePath: string;
+    /** Set when PostgreSQL and Redis answer; the suites that need them are skipped otherwise. */
+    externalServices: boolean;
+  }
+}
+
+async function postgresAnswers(): Promise<string | undefined> {
+  const client = new pg.Client({ connectionString: testDatabaseUrl, connectionTimeoutMillis: 3000 });
+  try {
+    await client.connect();
+    await client.query('select 1');
+    return undefined;
+  } catch (error) {
+    return `PostgreSQL at ${testDatabaseUrl}: ${(error as Error).message}`;
+  } finally {
+    await client.end().catch(() => undefined);
+  }
+}
+
+async function redisAnswers(): Promise<string | undefined> {
+  const redis = new Redis(testRedisUrl, { lazyConnect: true, connectTimeout: 3000, maxRetriesPerRequest: 0, retryStrategy: () => null });
+  redis.on('error', () => undefined);
+  try {
+    await redis.connect();
+    await redis.ping();
+    return undefined;
+  } catch (error) {
+    return `Redis at ${testRedisUrl}: ${(error as Error).message}`;
+  } finally {
+    redis.disconnect();
+  }
+}
+
+/** A migrated PostgreSQL database that each suite copies (CREATE DATABASE … TEMPLATE), which is fast. */
+async function createPostgresTemplate(): Promise<void> {
+  const admin = new pg.Client({ connectionString: testDatabaseUrl });
+  await admin.connect();
+  try {
+    await admin.query(`drop database if exists ${TEMPLATE_DATABASE} with (force)`);
+    await admin.query(`create database ${TEMPLATE_DATABASE}`);
+  } finally {
+    await admin.end();
+  }
+  const database = await openDatabase({ databaseUrl: databaseUrlFor(TEMPLATE_DATABASE), dataDir: '' });
+  await database.migrate();
+  await database.close();
+}
+
+/** Drops databases that suites of an interrupted run left behind. */
+async function dropLeftoverDatabases(): Promise<void> {
+  const admin = new pg.Client({ connectionString: testDatabaseUrl });
+  await admin.connect();
+  try {
+    const { rows } = await admin.query<{ datname: string }>("select datname from pg_database where datname like 'cvimprover_test_%'");
+    for (const { datname } of rows) await admin.query(`drop database if exists "${datname}" with (force)`);
+  } finally {
+    await admin.end();
+  }
+}
+
+export default async function setup(project: TestProject): Promise<() => Promise<void>> {
+  const workDir = await mkdtemp(path.join(tmpdir(), 'cvimprover-tests-'));
+
+  // One migrated embedded database, dumped once; every suite loads the dump instead of creating its own.
+  const templatePath = path.join(workDir, 'pglite-template.tar.gz');
+  const pglite = await PGlite.create();
+  await migrate(drizzle(pglite), { migrationsFolder });
+  const dump = await pglite.dumpDataDir('gzip');
+  await writeFile(templatePath, new Uint8Array(await dump.arrayBuffer()));
+  await pglite.close();
+
+  const problems = (await Promise.all([postgresAnswers(), redisAnswers()])).filter((problem): problem is string => problem !== undefined);
+  if (problems.length > 0) {
+    const message = `Integration services unavailable:\n  ${problems.join('\n  ')}`;
+    if (process.env.CI === 'true') throw new Error(`${message}\nCI=true: failing instead of skipping.`);
+    process.stderr.write(
+      `\n${'!'.repeat(78)}\n${message}\nSKIPPING every PostgreSQL + Redis suite; only the embedded store is tested.\n${'!'.repeat(78)}\n\n`,
+    );
+  } else {
+    await dropLeftoverDatabases();
+    await createPostgresTemplate();
+  }
+  project.provide('externalServices', problems.length === 0);
+
+  project.provide('pgliteTemplatePath', templatePath);
+
+  return async () => {
+    await rm(workDir, { recursive: true, force: true });
+  };
+}

@@ -1,0 +1,135 @@
+import { randomBytes } from 'node:crypto';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
+import pg from 'pg';
+import { inject } from 'vitest';
+import { buildApp, type App } from '../../src/app.js';
+import { loadConfig, type Config } from '../../src/config.js';
+import { createLogger } from '../../src/logger.js';
+import { createServices, type Services } from '../../src/services.js';
+import { TEMPLATE_DATABASE, databaseUrlFor, testDatabaseUrl, testRedisUrl } from './test-env.js';
+
+export type StorageName = 'pglite' | 'postgres+redis';
+
+export interface StorageTarget {
+  name: StorageName;
+  /** False when the services are missing and the run is not CI: the suite is skipped, loudly (global setup). */
+  available: boolean;
+}
+
+/** The storage layouts every storage-sensitive suite runs on. */
+export function storageTargets(): StorageTarget[] {
+  return [
+    { name: 'pglite', available: true },
+    { name: 'postgres+redis', available: inject('externalServices') },
+  ];
+}
+
+export const TEST_SECRET_KEY = 'test-secret-key-that-is-long-enough-to-sign-tokens';
+
+export function uniqueName(prefix: string): string {
+  return `${prefix}_${randomBytes(6).toString('hex')}`;
+}
+
+/** A fresh PostgreSQL database copied from the migrated template; dropped by the returned function. */
+export async function createTestDatabase(): Promise<{ url: string; drop: () => Promise<void> }> {
+  const name = uniqueName('cvimprover_test');
+  const admin = new pg.Client({ connectionString: testDatabaseUrl });
+  await admin.connect();
+  try {
+    for (let attempt = 1; ; attempt++) {
+      try {
+        await admin.query(`create database ${name} template ${TEMPLATE_DATABASE}`);
+        break;
+      } catch (error) {
+        // Two suites copying the template at the same instant: PostgreSQL refuses one; try again.
+        if (attempt >= 20 || !/being accessed by other users/.test((error as Error).message)) throw error;
+        await sleep(50 * attempt);
+      }
+    }
+  } finally {
+    await admin.end();
+  }
+  return {
+    url: databaseUrlFor(name),
+    drop: async () => {
+      const dropper = new pg.Client({ connectionString: testDatabaseUrl });
+      await dropper.connect();
+      try {
+        await dropper.query(`drop database if exists ${name} with (force)`);
+      } finally {
+        await dropper.end();
+      }
+    },
+  };
+}
+
+export interface TestEnvironment {
+  config: Config;
+  services: Services;
+  /** Environment variables that make a child process use the same storage. */
+  env: Record<string, string>;
+  close(): Promise<void>;
+}
+
+/** Services on fresh storage of the given kind: an in-memory PGlite copy, or a new PostgreSQL database and Redis prefix. */
+export async function createTestEnvironment(target: StorageName, extraEnv: Record<string, string> = {}): Promise<TestEnvironment> {
+  const dataDir = await mkdtemp(path.join(tmpdir(), 'cvimprover-test-'));
+  const env: Record<string, string> = {
+    DATA_DIR: dataDir,
+    SECRET_KEY: TEST_SECRET_KEY,
+    LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'silent',
+    JOB_LEASE_SECONDS: '3',
+    WORKER_CONCURRENCY: '4',
+    ...extraEnv,
+  };
+  let dropDatabase: (() => Promise<void>) | undefined;
+  if (target === 'postgres+redis') {
+    const database = await createTestDatabase();
+    dropDatabase = database.drop;
+    env.DATABASE_URL = database.url;
+    env.REDIS_URL = extraEnv.REDIS_URL ?? testRedisUrl;
+    env.REDIS_KEY_PREFIX = uniqueName('cvitest');
+  }
+  const config = loadConfig(env);
+  const logger = createLogger(config.logLevel);
+  const services =
+    target === 'pglite'
+      ? await createServices(config, {
+          logger,
+          role: 'test',
+          pgliteTemplate: new Blob([new Uint8Array(await readFile(inject('pgliteTemplatePath')))]),
+          migrate: false,
+        })
+      : await createServices(config, { logger, role: 'test', migrate: false });
+  return {
+    config,
+    services,
+    env,
+    async close() {
+      await services.close();
+      await dropDatabase?.();
+      await rm(dataDir, { recursive: true, force: true });
+    },
+  };
+}
+
+export interface TestApp extends TestEnvironment {
+  app: App;
+}
+
+/** The real app (buildApp) on fresh storage. */
+export async function createTestApp(target: StorageName, extraEnv: Record<string, string> = {}): Promise<TestApp> {
+  const environment = await createTestEnvironment(target, extraEnv);
+  const app = await buildApp(environment.services);
+  return {
+    ...environment,
+    app,
+    async close() {
+      await app.close();
+      await environment.close();
+    },
+  };
+}
