@@ -3,7 +3,15 @@ import cookie from '@fastify/cookie';
 import cors from '@fastify/cors';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
+import formbody from '@fastify/formbody';
+import { authentication } from './features/auth/authenticate.js';
+import { authRoutes } from './features/auth/routes.js';
+import { AuthService } from './features/auth/service.js';
 import { healthRoutes } from './features/health/routes.js';
+import { planRoutes } from './features/plans/routes.js';
+import { PlanService } from './features/plans/service.js';
+import { userRoutes } from './features/users/routes.js';
+import { UserService } from './features/users/service.js';
 import { ErrorBody, FieldErrorsBody } from './http/common-schemas.js';
 import { registerErrorHandling } from './http/error-handler.js';
 import { registerOpenApi } from './http/openapi.js';
@@ -31,8 +39,10 @@ declare module 'fastify' {
 
 /** The HTTP API, the same for the server and for every test. */
 export async function buildApp(services: Services): Promise<App> {
+  // Typed as Fastify's logger so the instance keeps Fastify's default logger type.
+  const logger: FastifyBaseLogger = services.logger;
   const app = Fastify({
-    loggerInstance: services.logger as FastifyBaseLogger,
+    loggerInstance: logger,
     bodyLimit: BODY_LIMIT_BYTES,
     // Behind a proxy, set trustProxy at the proxy layer; client IPs are never read from headers here.
     trustProxy: false,
@@ -43,7 +53,7 @@ export async function buildApp(services: Services): Promise<App> {
     ajv: { customOptions: { allErrors: true, removeAdditional: true, coerceTypes: 'array' } },
   }).withTypeProvider<TypeBoxTypeProvider>();
 
-  app.decorate('routeTable', [] as RouteEntry[]);
+  app.decorate('routeTable', new Array<RouteEntry>());
   app.addHook('onRoute', (route) => {
     const methods = Array.isArray(route.method) ? route.method : [route.method];
     for (const method of methods) {
@@ -67,9 +77,18 @@ export async function buildApp(services: Services): Promise<App> {
     exposedHeaders: ['x-request-id', 'retry-after', 'location'],
   });
   await app.register(cookie);
+  await app.register(formbody, { bodyLimit: BODY_LIMIT_BYTES });
   await registerOpenApi(app);
 
+  const plans = new PlanService(services);
+  const users = new UserService(services, plans);
+  const auth = new AuthService(services);
+  await app.register(authentication, { services, signer: auth.signer });
+
   await app.register(healthRoutes, { services });
+  await app.register(authRoutes, { services, auth, users });
+  await app.register(userRoutes, { services, users });
+  await app.register(planRoutes, { plans });
 
   return app;
 }

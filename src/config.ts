@@ -58,10 +58,12 @@ interface Setting<T> {
   parse: Parser<T>;
   fallback: T;
   doc: string;
+  /** How the default reads in the docs, when it is computed at start. */
+  shownDefault?: string;
 }
 
-function setting<T>(env: string, parse: Parser<T>, fallback: T, doc: string): Setting<T> {
-  return { env, parse, fallback, doc };
+function setting<T>(env: string, parse: Parser<T>, fallback: T, doc: string, shownDefault?: string): Setting<T> {
+  return { env, parse, fallback, doc, ...(shownDefault ? { shownDefault } : {}) };
 }
 
 const httpUrl = url(['http:', 'https:']);
@@ -84,17 +86,17 @@ export const settings = {
   anthropicApiKey: setting<string | undefined>('ANTHROPIC_API_KEY', text, undefined, 'Anthropic key'),
   anthropicBaseUrl: setting<string | undefined>('ANTHROPIC_BASE_URL', httpUrl, undefined, 'Anthropic base URL'),
   anthropicModel: setting<string | undefined>('ANTHROPIC_MODEL', text, undefined, 'Anthropic model'),
-  llmProvider: setting<'openai' | 'anthropic' | 'offline' | undefined>('LLM_PROVIDER', oneOf(['openai', 'anthropic', 'offline']), undefined, 'unset: the first configured provider, else offline'),
+  llmProvider: setting<'openai' | 'anthropic' | 'offline' | undefined>('LLM_PROVIDER', oneOf(['openai', 'anthropic', 'offline']), undefined, '`openai`, `anthropic` or `offline`; unset: the first configured, else offline'),
   stripeSecretKey: setting<string | undefined>('STRIPE_SECRET_KEY', text, undefined, 'Stripe secret key'),
   stripeWebhookSecret: setting<string | undefined>('STRIPE_WEBHOOK_SECRET', text, undefined, 'Stripe webhook signing secret'),
-  stripeApiBase: setting<string | undefined>('STRIPE_API_BASE', httpUrl, undefined, 'Stripe API base URL'),
+  stripeApiBase: setting<string | undefined>('STRIPE_API_BASE', httpUrl, undefined, 'Stripe API base URL (tests point it at a local fake)'),
   googleClientId: setting<string | undefined>('GOOGLE_CLIENT_ID', text, undefined, 'Google sign-in client id'),
   googleJwksUrl: setting('GOOGLE_JWKS_URL', httpUrl, 'https://www.googleapis.com/oauth2/v3/certs', 'Google ID-token keys'),
   corsAllowedOrigins: setting('CORS_ALLOWED_ORIGINS', origins, ['http://localhost:3000'], 'comma list of origins allowed with credentials'),
   frontendUrl: setting('FRONTEND_URL', httpUrl, 'http://localhost:3000', 'where links in mails and redirects point'),
   smtpUrl: setting<string | undefined>('SMTP_URL', url(['smtp:', 'smtps:']), undefined, 'mail server; unset: mails are logged'),
   mailFrom: setting('MAIL_FROM', text, 'cvimprover <no-reply@localhost>', 'sender of mails'),
-  workerConcurrency: setting('WORKER_CONCURRENCY', integer(1, 256), availableParallelism(), 'jobs run at once per worker process'),
+  workerConcurrency: setting('WORKER_CONCURRENCY', integer(1, 256), availableParallelism(), 'jobs run at once per worker process', 'CPU count'),
   jobLeaseSeconds: setting('JOB_LEASE_SECONDS', integer(2, 3600), 60, 'how long a running job may go without a heartbeat before another worker takes it'),
   logLevel: setting('LOG_LEVEL', oneOf(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']), 'info', 'pino log level'),
 } as const;

@@ -1,7 +1,12 @@
 import { Command } from 'commander';
 import dotenv from 'dotenv';
 import { ConfigError, loadConfig, type Config } from './config.js';
-import { openDatabase } from './infra/db/database.js';
+import { configurationTable } from './config-table.js';
+import type { Logger } from 'pino';
+import { seedPlans } from './features/plans/seed.js';
+import { createSuperuser } from './features/users/superuser.js';
+import { openDatabase, type Database } from './infra/db/database.js';
+import { prepareDatabase } from './process/prepare-database.js';
 import { createLogger } from './logger.js';
 import { runProcess } from './process/run-process.js';
 
@@ -47,19 +52,76 @@ program
     await runProcess(config, createLogger(config.logLevel), { api: false, worker: true });
   });
 
+/** Runs `work` against the configured database, then closes it. */
+async function withDatabase(work: (database: Database, logger: Logger) => Promise<void>): Promise<void> {
+  const config = configOrExit();
+  const logger = createLogger(config.logLevel);
+  const database = await openDatabase({ databaseUrl: config.databaseUrl, dataDir: config.dataDir });
+  try {
+    await work(database, logger);
+  } finally {
+    await database.close();
+  }
+}
+
 program
   .command('migrate')
-  .description('Apply pending database migrations, then exit.')
-  .action(async () => {
-    const config = configOrExit();
-    const logger = createLogger(config.logLevel);
-    const database = await openDatabase({ databaseUrl: config.databaseUrl, dataDir: config.dataDir });
-    try {
+  .description('Apply pending database migrations and seed missing plans, then exit.')
+  .action(() =>
+    withDatabase(async (database, logger) => {
+      const { createdPlans } = await prepareDatabase(database);
+      logger.info({ db: database.driver, createdPlans }, 'migrations applied');
+    }),
+  );
+
+program
+  .command('seed-plans')
+  .description('Create the Free, Basic, Pro and Premium plans where missing (never changes existing plans).')
+  .action(() =>
+    withDatabase(async (database) => {
       await database.migrate();
-      logger.info({ db: database.driver }, 'migrations applied');
-    } finally {
-      await database.close();
-    }
+      const created = await seedPlans(database.db);
+      process.stdout.write(created.length > 0 ? `created plans: ${created.join(', ')}\n` : 'all plans exist; nothing to do\n');
+    }),
+  );
+
+program
+  .command('create-superuser')
+  .description('Create a staff superuser, or promote the account with that username.')
+  .requiredOption('--username <name>', 'username')
+  .requiredOption('--email <address>', 'e-mail address')
+  .option('--password <password>', 'password (prefer --password-stdin: arguments are visible to other users)')
+  .option('--password-stdin', 'read the password from standard input')
+  .action((options: { username: string; email: string; password?: string; passwordStdin?: boolean }) =>
+    withDatabase(async (database) => {
+      const password = options.passwordStdin ? (await readStdin()).replace(/\r?\n$/, '') : options.password;
+      if (!password) {
+        process.stderr.write('create-superuser needs --password or --password-stdin\n');
+        process.exitCode = 2;
+        return;
+      }
+      await database.migrate();
+      try {
+        const result = await createSuperuser(database.db, { username: options.username, email: options.email, password });
+        process.stdout.write(`${result.action} superuser ${options.username} (id ${result.userId})\n`);
+      } catch (error) {
+        process.stderr.write(`${(error as Error).message}\n`);
+        process.exitCode = 2;
+      }
+    }),
+  );
+
+async function readStdin(): Promise<string> {
+  const chunks: Buffer[] = [];
+  for await (const chunk of process.stdin) chunks.push(chunk as Buffer);
+  return Buffer.concat(chunks).toString('utf8');
+}
+
+program
+  .command('config-table')
+  .description('Print the configuration table of the README (Markdown).')
+  .action(() => {
+    process.stdout.write(`${configurationTable()}\n`);
   });
 
 program.parseAsync(process.argv).catch((error: unknown) => {

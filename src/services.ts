@@ -14,7 +14,10 @@ import { openDatabase, type Database } from './infra/db/database.js';
 import { BullmqQueue } from './infra/queue/bullmq-queue.js';
 import { InProcessQueue } from './infra/queue/in-process-queue.js';
 import type { JobQueue } from './infra/queue/job-queue.js';
+import { createMailer, type Mailer } from './infra/mail/mailer.js';
+import { createStripeClient, type Stripe } from './infra/stripe/stripe-client.js';
 import { JobService } from './jobs/job-service.js';
+import { prepareDatabase } from './process/prepare-database.js';
 
 /** Every piece of infrastructure, chosen once from the config. Feature code never asks which it got. */
 export interface Services {
@@ -30,6 +33,9 @@ export interface Services {
   readonly processLabel: string;
   /** The key that signs tokens. */
   readonly secretKey: string;
+  /** Stripe, when STRIPE_SECRET_KEY is set. */
+  readonly stripe: Stripe | undefined;
+  readonly mailer: Mailer;
   close(): Promise<void>;
 }
 
@@ -38,7 +44,7 @@ export interface ServiceOptions {
   role: string;
   /** Tests: start the embedded database from a migrated template, in memory. */
   pgliteTemplate?: Blob;
-  /** Apply pending migrations on open (the embedded default). */
+  /** Apply pending migrations and seed plans on open (the embedded default). */
   migrate?: boolean;
 }
 
@@ -67,7 +73,7 @@ export async function createServices(config: Config, options: ServiceOptions): P
     dataDir: config.dataDir,
     ...(options.pgliteTemplate ? { pgliteTemplate: options.pgliteTemplate, inMemory: true } : {}),
   });
-  if (options.migrate ?? database.driver === 'pglite') await database.migrate();
+  if (options.migrate ?? database.driver === 'pglite') await prepareDatabase(database);
 
   let cache: Cache;
   let queue: JobQueue;
@@ -84,6 +90,8 @@ export async function createServices(config: Config, options: ServiceOptions): P
   const cpu = new CpuPool();
   const blobs = new DirectoryBlobStore(path.join(config.dataDir, 'files'));
   const jobs = new JobService(database, queue, logger);
+  const stripe = config.stripeSecretKey ? createStripeClient(config.stripeSecretKey, config.stripeApiBase) : undefined;
+  const mailer = createMailer(config, logger);
 
   return {
     config,
@@ -95,12 +103,15 @@ export async function createServices(config: Config, options: ServiceOptions): P
     cpu,
     jobs,
     secretKey,
+    stripe,
+    mailer,
     processLabel: `${hostname()}:${process.pid}:${options.role}`,
     async close() {
       await queue.close();
       await cpu.close();
       await cache.close();
       await database.close();
+      mailer.close();
     },
   };
 }

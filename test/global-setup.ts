@@ -7,7 +7,10 @@ import type { TestProject } from 'vitest/node';
 import { PGlite } from '@electric-sql/pglite';
 import { drizzle } from 'drizzle-orm/pglite';
 import { migrate } from 'drizzle-orm/pglite/migrator';
+import { seedPlans } from '../src/features/plans/seed.js';
+import * as schema from '../src/infra/db/schema.js';
 import { migrationsFolder, openDatabase } from '../src/infra/db/database.js';
+import { prepareDatabase } from '../src/process/prepare-database.js';
 import { TEMPLATE_DATABASE, databaseUrlFor, testDatabaseUrl, testRedisUrl } from './support/test-env.js';
 
 declare module 'vitest' {
@@ -56,7 +59,7 @@ async function createPostgresTemplate(): Promise<void> {
     await admin.end();
   }
   const database = await openDatabase({ databaseUrl: databaseUrlFor(TEMPLATE_DATABASE), dataDir: '' });
-  await database.migrate();
+  await prepareDatabase(database);
   await database.close();
 }
 
@@ -78,7 +81,9 @@ export default async function setup(project: TestProject): Promise<() => Promise
   // One migrated embedded database, dumped once; every suite loads the dump instead of creating its own.
   const templatePath = path.join(workDir, 'pglite-template.tar.gz');
   const pglite = await PGlite.create();
-  await migrate(drizzle(pglite), { migrationsFolder });
+  const embedded = drizzle(pglite, { schema });
+  await migrate(embedded, { migrationsFolder });
+  await seedPlans(embedded);
   const dump = await pglite.dumpDataDir('gzip');
   await writeFile(templatePath, new Uint8Array(await dump.arrayBuffer()));
   await pglite.close();

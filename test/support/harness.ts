@@ -33,15 +33,15 @@ export function uniqueName(prefix: string): string {
   return `${prefix}_${randomBytes(6).toString('hex')}`;
 }
 
-/** A fresh PostgreSQL database copied from the migrated template; dropped by the returned function. */
-export async function createTestDatabase(): Promise<{ url: string; drop: () => Promise<void> }> {
+/** A fresh PostgreSQL database, migrated (a copy of the template) unless `empty`; dropped by the returned function. */
+export async function createTestDatabase(options: { empty?: boolean } = {}): Promise<{ url: string; drop: () => Promise<void> }> {
   const name = uniqueName('cvimprover_test');
   const admin = new pg.Client({ connectionString: testDatabaseUrl });
   await admin.connect();
   try {
     for (let attempt = 1; ; attempt++) {
       try {
-        await admin.query(`create database ${name} template ${TEMPLATE_DATABASE}`);
+        await admin.query(options.empty ? `create database ${name}` : `create database ${name} template ${TEMPLATE_DATABASE}`);
         break;
       } catch (error) {
         // Two suites copying the template at the same instant: PostgreSQL refuses one; try again.

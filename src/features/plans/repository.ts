@@ -1,0 +1,35 @@
+import { asc, eq, sql } from 'drizzle-orm';
+import type { DbOrTx } from '../../infra/db/database.js';
+import { plans } from '../../infra/db/schema.js';
+
+export type PlanRow = typeof plans.$inferSelect;
+export type NewPlan = typeof plans.$inferInsert;
+
+export async function listPlans(db: DbOrTx): Promise<PlanRow[]> {
+  return db.select().from(plans).orderBy(asc(plans.sortOrder), asc(plans.name));
+}
+
+export async function findPlanById(db: DbOrTx, id: number): Promise<PlanRow | undefined> {
+  const [row] = await db.select().from(plans).where(eq(plans.id, id));
+  return row;
+}
+
+export async function findPlanByName(db: DbOrTx, name: string): Promise<PlanRow | undefined> {
+  const [row] = await db.select().from(plans).where(eq(plans.name, name));
+  return row;
+}
+
+/** Inserts the plans that do not exist yet (by name); returns the names it created. */
+export async function insertMissingPlans(db: DbOrTx, rows: NewPlan[]): Promise<string[]> {
+  const created = await db
+    .insert(plans)
+    .values(rows)
+    .onConflictDoNothing({ target: plans.name })
+    .returning({ name: plans.name });
+  return created.map((row) => row.name);
+}
+
+export async function countPlans(db: DbOrTx): Promise<number> {
+  const [row] = await db.select({ count: sql<number>`count(*)::int` }).from(plans);
+  return row?.count ?? 0;
+}

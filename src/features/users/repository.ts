@@ -1,0 +1,73 @@
+import { and, eq, ne, or, sql } from 'drizzle-orm';
+import type { DbOrTx } from '../../infra/db/database.js';
+import { users } from '../../infra/db/schema.js';
+
+export type UserRow = typeof users.$inferSelect;
+export type NewUser = typeof users.$inferInsert;
+export type UserChanges = Partial<Pick<UserRow, 'username' | 'email' | 'firstName' | 'lastName' | 'dateOfBirth'>>;
+
+const lower = (column: typeof users.username | typeof users.email) => sql`lower(${column})`;
+
+export async function findUserById(db: DbOrTx, id: number): Promise<UserRow | undefined> {
+  const [row] = await db.select().from(users).where(eq(users.id, id));
+  return row;
+}
+
+/** The account a login names, by username or e-mail, case-insensitively. */
+export async function findUserByLogin(db: DbOrTx, identifier: string): Promise<UserRow | undefined> {
+  const value = identifier.trim().toLowerCase();
+  const [row] = await db
+    .select()
+    .from(users)
+    .where(or(eq(lower(users.username), value), eq(lower(users.email), value)))
+    .limit(1);
+  return row;
+}
+
+export async function findUserByEmail(db: DbOrTx, email: string): Promise<UserRow | undefined> {
+  const [row] = await db.select().from(users).where(eq(lower(users.email), email.toLowerCase()));
+  return row;
+}
+
+/** Whether another account already uses this value (case-insensitively). */
+async function valueTaken(db: DbOrTx, column: typeof users.username | typeof users.email, value: string, exceptUserId?: number): Promise<boolean> {
+  const condition = eq(lower(column), value.toLowerCase());
+  const rows = await db
+    .select({ id: users.id })
+    .from(users)
+    .where(exceptUserId === undefined ? condition : and(condition, ne(users.id, exceptUserId)))
+    .limit(1);
+  return rows.length > 0;
+}
+
+export function usernameTaken(db: DbOrTx, username: string, exceptUserId?: number): Promise<boolean> {
+  return valueTaken(db, users.username, username, exceptUserId);
+}
+
+export function emailTaken(db: DbOrTx, email: string, exceptUserId?: number): Promise<boolean> {
+  return valueTaken(db, users.email, email, exceptUserId);
+}
+
+export async function insertUser(db: DbOrTx, user: NewUser): Promise<UserRow> {
+  const [row] = await db.insert(users).values(user).returning();
+  if (!row) throw new Error('insert into users returned no row');
+  return row;
+}
+
+export async function updateUser(db: DbOrTx, id: number, changes: UserChanges): Promise<UserRow | undefined> {
+  if (Object.keys(changes).length === 0) return findUserById(db, id);
+  const [row] = await db.update(users).set(changes).where(eq(users.id, id)).returning();
+  return row;
+}
+
+export async function setPasswordHash(db: DbOrTx, id: number, passwordHash: string): Promise<void> {
+  await db.update(users).set({ passwordHash }).where(eq(users.id, id));
+}
+
+export async function recordLogin(db: DbOrTx, id: number): Promise<void> {
+  await db.update(users).set({ lastLogin: sql`now()` }).where(eq(users.id, id));
+}
+
+export async function setStaffFlags(db: DbOrTx, id: number, flags: { isStaff: boolean; isSuperuser: boolean }): Promise<void> {
+  await db.update(users).set(flags).where(eq(users.id, id));
+}

@@ -1,0 +1,45 @@
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import { ErrorBody, FieldErrorsBody } from '../../http/common-schemas.js';
+import type { Services } from '../../services.js';
+import { requireUser, signedIn } from '../auth/authenticate.js';
+import { UserPatchBody, UserPutBody, UserSchema } from './schema.js';
+import type { UserService } from './service.js';
+
+const tags = ['auth'];
+const response = { 200: UserSchema, 400: FieldErrorsBody, 401: ErrorBody, 403: ErrorBody };
+
+export const userRoutes: FastifyPluginAsyncTypebox<{ services: Services; users: UserService }> = async (app, { users }) => {
+  app.get(
+    '/auth/user/',
+    { schema: { tags, summary: "The caller's account, with their plan", security: signedIn, response: { 200: UserSchema, 401: ErrorBody } } },
+    async (request) => users.present(requireUser(request).user),
+  );
+
+  app.put(
+    '/auth/user/',
+    {
+      schema: {
+        tags,
+        summary: "Replaces the caller's profile (username required); read-only and unknown fields are ignored",
+        security: signedIn,
+        body: UserPutBody,
+        response,
+      },
+    },
+    async (request) => users.present(await users.update(requireUser(request).user, request.body)),
+  );
+
+  app.patch(
+    '/auth/user/',
+    {
+      schema: {
+        tags,
+        summary: "Changes some of the caller's profile fields; read-only and unknown fields are ignored",
+        security: signedIn,
+        body: UserPatchBody,
+        response,
+      },
+    },
+    async (request) => users.present(await users.update(requireUser(request).user, request.body)),
+  );
+};

@@ -1,0 +1,86 @@
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { openDatabase } from '../../src/infra/db/database.js';
+import { queueProbes } from '../../src/infra/db/schema.js';
+import { CliProcess, runCli } from '../support/cli-process.js';
+
+interface HealthBody {
+  overall: string;
+  services: Record<string, string>;
+  engines: Record<string, string>;
+}
+
+async function health(base: string): Promise<{ status: number; body: HealthBody }> {
+  const response = await fetch(`${base}/core/health/`);
+  return { status: response.status, body: (await response.json()) as HealthBody };
+}
+
+describe('embedded start: no database, no Redis, no configuration', () => {
+  let dataDir: string;
+  beforeAll(async () => {
+    dataDir = await mkdtemp(path.join(tmpdir(), 'cvimprover-embedded-'));
+  });
+  afterAll(async () => rm(dataDir, { recursive: true, force: true }));
+
+  it('is healthy within 15 s, and keeps its data across a restart', async () => {
+    const env = { DATA_DIR: dataDir, PORT: '0' };
+    const started = Date.now();
+    const first = new CliProcess(['serve', '--with-worker'], env);
+    let firstPid: number;
+    try {
+      const base = await first.baseUrl();
+      const { status, body } = await health(base);
+      expect(status).toBe(200);
+      expect(body.services.db).toBe('healthy');
+      expect(body.services.queue).toBe('healthy');
+      expect(body.engines).toEqual({ db: 'pglite', queue: 'in-process', cache: 'memory', llm: 'offline' });
+      expect(Date.now() - started).toBeLessThan(15_000);
+      firstPid = first.pid;
+    } finally {
+      expect(await first.stop()).toBe(0);
+    }
+    const secretKey = await readFile(path.join(dataDir, 'secret-key'), 'utf8');
+
+    const second = new CliProcess(['serve'], env);
+    try {
+      const { status } = await health(await second.baseUrl());
+      expect(status).toBe(200);
+    } finally {
+      expect(await second.stop()).toBe(0);
+    }
+    expect(await readFile(path.join(dataDir, 'secret-key'), 'utf8')).toBe(secretKey);
+
+    // With both processes gone, the embedded database holds what each of them wrote.
+    const database = await openDatabase({ databaseUrl: undefined, dataDir });
+    try {
+      const probes = await database.db.select().from(queueProbes);
+      expect(probes.some((probe) => probe.requestedBy.includes(`:${firstPid}:`) && probe.completedAt !== null)).toBe(true);
+    } finally {
+      await database.close();
+    }
+  });
+});
+
+describe('command line', () => {
+  it('refuses a bad variable, naming it, with exit code 2', async () => {
+    const result = await runCli(['serve'], { PORT: 'http' });
+    expect(result.code).toBe(2);
+    expect(result.output).toContain('Invalid configuration: PORT must be a whole number');
+  });
+
+  it('refuses to run a separate worker on the embedded database', async () => {
+    const result = await runCli(['worker'], {});
+    expect(result.code).toBe(2);
+    expect(result.output).toContain('cvimprover worker needs DATABASE_URL');
+  });
+
+  it('has help for each command', async () => {
+    for (const command of ['serve', 'worker', 'migrate']) {
+      const result = await runCli([command, '--help'], {});
+      expect(result.code).toBe(0);
+      expect(result.output).toContain(`Usage: cvimprover ${command}`);
+    }
+  });
+});
