@@ -61,7 +61,7 @@ export class TokenSigner {
     }
     const userId = Number(payload.sub);
     if (payload.token_type !== expected) {
-      throw new AppError('token_not_valid', `Token has wrong type: expected a ${expected} token.`);
+      throw new AppError('token_not_valid', `Token has wrong type: expected ${expected === 'access' ? 'an access' : 'a refresh'} token.`);
     }
     if (!Number.isSafeInteger(userId) || typeof payload.fam !== 'string' || typeof payload.jti !== 'string' || typeof payload.exp !== 'number') {
       throw new AppError('token_not_valid', 'Token is invalid.');

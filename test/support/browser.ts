@@ -1,0 +1,66 @@
+import type { LightMyRequestResponse } from 'fastify';
+import type { App } from '../../src/app.js';
+
+type Method = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
+
+/**
+ * Calls the app the way the upstream's web client does from a browser: credentials included
+ * (a cookie jar), JSON bodies, and X-CSRFToken copied from the csrftoken cookie on unsafe methods.
+ */
+export class Browser {
+  readonly cookies = new Map<string, string>();
+
+  constructor(
+    private readonly app: App,
+    private readonly options: { sendCsrfHeader: boolean } = { sendCsrfHeader: true },
+  ) {}
+
+  async request(method: Method, url: string, body?: unknown, headers: Record<string, string> = {}): Promise<LightMyRequestResponse> {
+    const outgoing: Record<string, string> = { ...headers };
+    if (body !== undefined) outgoing['content-type'] = 'application/json';
+    if (this.cookies.size > 0) outgoing.cookie = [...this.cookies].map(([name, value]) => `${name}=${value}`).join('; ');
+    const csrf = this.cookies.get('csrftoken');
+    if (this.options.sendCsrfHeader && method !== 'GET' && csrf) outgoing['x-csrftoken'] = csrf;
+    const response = await this.app.inject({ method, url, headers: outgoing, ...(body !== undefined ? { payload: JSON.stringify(body) } : {}) });
+    for (const cookie of response.cookies) {
+      const expired = cookie.maxAge === 0 || (cookie.expires !== undefined && cookie.expires.getTime() <= Date.now());
+      if (expired || cookie.value === '') this.cookies.delete(cookie.name);
+      else this.cookies.set(cookie.name, cookie.value);
+    }
+    return response;
+  }
+
+  get(url: string) {
+    return this.request('GET', url);
+  }
+
+  post(url: string, body: unknown = {}) {
+    return this.request('POST', url, body);
+  }
+
+  patch(url: string, body: unknown) {
+    return this.request('PATCH', url, body);
+  }
+}
+
+let counter = 0;
+
+/** A person who can sign up: unique names, an address at a real-looking domain, a strong password. */
+export function newPerson(prefix = 'person') {
+  counter += 1;
+  const username = `${prefix}${counter}${Math.random().toString(36).slice(2, 6)}`;
+  return { username, email: `${username}@example.org`, password: `Lantern-${counter}-quartz-meadow` };
+}
+
+/** Registers through the API and returns the bearer access token with the person. */
+export async function registerPerson(app: App, prefix?: string) {
+  const person = newPerson(prefix);
+  const response = await app.inject({
+    method: 'POST',
+    url: '/auth/registration/',
+    payload: { username: person.username, email: person.email, password1: person.password, password2: person.password },
+  });
+  if (response.statusCode !== 201) throw new Error(`registration failed: ${response.statusCode} ${response.body}`);
+  const body = response.json<{ access: string; refresh: string; user: { pk: number } }>();
+  return { ...person, id: body.user.pk, access: body.access, refresh: body.refresh, auth: { authorization: `Bearer ${body.access}` } };
+}
