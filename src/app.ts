@@ -44,8 +44,9 @@ export async function buildApp(services: Services): Promise<App> {
   const app = Fastify({
     loggerInstance: logger,
     bodyLimit: BODY_LIMIT_BYTES,
-    // Behind a proxy, set trustProxy at the proxy layer; client IPs are never read from headers here.
-    trustProxy: false,
+    // Forwarded headers are believed only from configured proxies: otherwise anyone could spoof
+    // their address past the login lockout, or make a plain-http request look like https.
+    trustProxy: services.config.trustProxy,
     genReqId: (request) => {
       const incoming = request.headers['x-request-id'];
       return typeof incoming === 'string' && REQUEST_ID.test(incoming) ? incoming : randomUUID();

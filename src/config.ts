@@ -46,6 +46,9 @@ function url(protocols: readonly string[]): Parser<string> {
   };
 }
 
+/** Fastify's trustProxy: true, false, or a comma list of proxy addresses and CIDRs. */
+const proxyTrust: Parser<boolean | string> = (raw) => (raw === 'true' || raw === 'false' ? raw === 'true' : raw);
+
 const origins: Parser<string[]> = (raw, variable) =>
   raw
     .split(',')
@@ -75,6 +78,12 @@ const httpUrl = url(['http:', 'https:']);
 export const settings = {
   port: setting('PORT', integer(0, 65535), 8000, 'HTTP port'),
   host: setting('HOST', text, '127.0.0.1', 'HTTP listen address'),
+  trustProxy: setting<boolean | string>(
+    'TRUST_PROXY',
+    proxyTrust,
+    false,
+    'behind a reverse proxy: `true` or its addresses; then X-Forwarded-For/-Proto give the client address and https',
+  ),
   dataDir: setting('DATA_DIR', text, './data', 'embedded database and stored files'),
   databaseUrl: setting<string | undefined>('DATABASE_URL', url(['postgres:', 'postgresql:']), undefined, 'PostgreSQL; unset: embedded PGlite under DATA_DIR'),
   redisUrl: setting<string | undefined>('REDIS_URL', url(['redis:', 'rediss:']), undefined, 'Redis for queue, cache and limits; unset: in-process'),

@@ -42,6 +42,27 @@ describe('OpenAPI document', () => {
     expect(documented).toEqual([...new Set(served)]);
   });
 
+  it('describes every auth route with its request and response schemas', async () => {
+    const document = (await testApp.app.inject({ method: 'GET', url: '/schema/' })).json<OpenApiDocument>();
+    type Operation = {
+      requestBody?: { content?: Record<string, { schema?: object }> };
+      responses?: Record<string, { content?: Record<string, { schema?: object }> }>;
+    };
+    const authOperations = Object.entries(document.paths)
+      .filter(([path]) => path.startsWith('/auth/'))
+      .flatMap(([path, operations]) => Object.entries(operations).map(([method, operation]) => ({ path, method, operation: operation as Operation })));
+    expect(authOperations.length).toBeGreaterThanOrEqual(14);
+    for (const { path, method, operation } of authOperations) {
+      const where = `${method.toUpperCase()} ${path}`;
+      if (method !== 'get') expect(operation.requestBody?.content?.['application/json']?.schema, where).toBeDefined();
+      const success = Object.entries(operation.responses ?? {}).filter(([status]) => status.startsWith('2'));
+      expect(success.length, where).toBeGreaterThan(0);
+      for (const [, response] of success) expect(response.content?.['application/json']?.schema, where).toBeDefined();
+      // Whatever takes input documents how it refuses it.
+      if (method !== 'get') expect(Object.keys(operation.responses ?? {}).some((status) => status.startsWith('4')), where).toBe(true);
+    }
+  });
+
   it('gives the same document as YAML', async () => {
     const json = (await testApp.app.inject({ method: 'GET', url: '/schema/' })).json<OpenApiDocument>();
     const response = await testApp.app.inject({ method: 'GET', url: '/schema/?format=yaml' });
