@@ -60,6 +60,14 @@ export async function insertPasswordResetToken(db: DbOrTx, token: { tokenHash: s
   await db.insert(passwordResetTokens).values(token);
 }
 
+/** Voids every unused reset link of a user: a password change makes older links worthless. */
+export async function voidPasswordResetTokens(db: DbOrTx, userId: number): Promise<void> {
+  await db
+    .update(passwordResetTokens)
+    .set({ usedAt: sql`now()` })
+    .where(and(eq(passwordResetTokens.userId, userId), isNull(passwordResetTokens.usedAt)));
+}
+
 /** Uses a reset token once: true only for an unexpired, unused token of this user. */
 export async function consumePasswordResetToken(db: DbOrTx, tokenHash: string, userId: number): Promise<boolean> {
   const rows = await db

@@ -31,6 +31,7 @@ import {
   insertTokenFamily,
   revokeFamily,
   revokeUserFamilies,
+  voidPasswordResetTokens,
 } from './repository.js';
 import { TokenSigner } from './tokens.js';
 
@@ -65,6 +66,16 @@ export function encodeUid(userId: number): string {
 function decodeUid(uid: string): number | undefined {
   const decoded = Buffer.from(uid, 'base64url').toString('utf8');
   return /^\d{1,15}$/.test(decoded) ? Number(decoded) : undefined;
+}
+
+/**
+ * Sets a new password and ends what the old one allowed: every other sign-in and every unused reset
+ * link. Call inside a transaction.
+ */
+export async function storeNewPassword(db: DbOrTx, userId: number, passwordHash: string, reason: string, keepFamilyId?: string): Promise<void> {
+  await setPasswordHash(db, userId, passwordHash);
+  await revokeUserFamilies(db, userId, reason, keepFamilyId);
+  await voidPasswordResetTokens(db, userId);
 }
 
 function addProblem(problems: Record<string, string[]>, field: string, message: string): void {
@@ -194,10 +205,7 @@ export class AuthService {
     if (input.new_password1 !== input.new_password2) addProblem(problems, 'new_password2', 'The two password fields didn’t match.');
     if (Object.keys(problems).length > 0) throw new ValidationError(problems);
     const passwordHash = await hashPassword(input.new_password1);
-    await this.db.transaction(async (tx) => {
-      await setPasswordHash(tx, user.id, passwordHash);
-      await revokeUserFamilies(tx, user.id, 'password_change', auth.familyId);
-    });
+    await this.db.transaction((tx) => storeNewPassword(tx, user.id, passwordHash, 'password_change', auth.familyId));
   }
 
   /** Sends a reset link when the address belongs to an account; says nothing either way. */
@@ -222,8 +230,7 @@ export class AuthService {
     const passwordHash = await hashPassword(input.new_password1);
     const accepted = await this.db.transaction(async (tx) => {
       if (!(await consumePasswordResetToken(tx, hashResetToken(input.token), user.id))) return false;
-      await setPasswordHash(tx, user.id, passwordHash);
-      await revokeUserFamilies(tx, user.id, 'password_reset');
+      await storeNewPassword(tx, user.id, passwordHash, 'password_reset');
       return true;
     });
     if (!accepted) throw ValidationError.field('token', 'Invalid value');

@@ -3,7 +3,8 @@ import { emailProblem, normaliseEmail } from '../auth/email-rules.js';
 import { hashPassword, passwordProblems } from '../auth/passwords.js';
 import { findPlanByName } from '../plans/repository.js';
 import { FREE_PLAN } from '../plans/seed.js';
-import { findUserByLogin, insertUser, setPasswordHash, setStaffFlags } from './repository.js';
+import { storeNewPassword } from '../auth/service.js';
+import { findUserByLogin, insertUser, setStaffFlags } from './repository.js';
 
 /** Creates a staff superuser, or promotes the existing account with that username; returns what it did. */
 export async function createSuperuser(
@@ -20,7 +21,7 @@ export async function createSuperuser(
   const passwordHash = await hashPassword(input.password);
   const existing = await findUserByLogin(db, input.username);
   if (existing) {
-    await setPasswordHash(db, existing.id, passwordHash);
+    await storeNewPassword(db, existing.id, passwordHash, 'password_reset');
     await setStaffFlags(db, existing.id, { isStaff: true, isSuperuser: true });
     return { action: 'promoted', userId: existing.id };
   }
