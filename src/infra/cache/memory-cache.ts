@@ -7,7 +7,9 @@ export class MemoryCache implements Cache {
   private readonly entries = new LRUCache<string, { value: unknown }>({ max: 50_000, ttlAutopurge: false });
 
   get<T>(key: string): Promise<T | undefined> {
-    return Promise.resolve(this.entries.get(key)?.value as T | undefined);
+    const entry = this.entries.get(key);
+    // A copy, as Redis would give: callers may change what they read.
+    return Promise.resolve(entry ? (structuredClone(entry.value) as T) : undefined);
   }
 
   set(key: string, value: unknown, ttlSeconds: number): Promise<void> {

@@ -41,6 +41,7 @@ export class RedisCache implements Cache {
   }
 
   async close(): Promise<void> {
-    await this.redis.quit();
+    // QUIT needs a live connection; with Redis gone, just drop the socket.
+    await this.redis.quit().catch(() => this.redis.disconnect());
   }
 }
