@@ -51,7 +51,7 @@ export async function buildApp(services: Services): Promise<App> {
       const incoming = request.headers['x-request-id'];
       return typeof incoming === 'string' && REQUEST_ID.test(incoming) ? incoming : randomUUID();
     },
-    ajv: { customOptions: { allErrors: true, removeAdditional: true, coerceTypes: 'array' } },
+    ajv: { customOptions: { allErrors: true, removeAdditional: true, coerceTypes: 'array', verbose: true } },
   }).withTypeProvider<TypeBoxTypeProvider>();
 
   app.decorate('routeTable', new Array<RouteEntry>());

@@ -4,7 +4,7 @@ import { ConfigError, loadConfig, type Config } from './config.js';
 import { configurationTable } from './config-table.js';
 import type { Logger } from 'pino';
 import { seedPlans } from './features/plans/seed.js';
-import { createSuperuser } from './features/users/superuser.js';
+import { SuperuserInputError, createSuperuser } from './features/users/superuser.js';
 import { openDatabase, type Database } from './infra/db/database.js';
 import { prepareDatabase } from './process/prepare-database.js';
 import { createLogger } from './logger.js';
@@ -100,12 +100,14 @@ program
         process.exitCode = 2;
         return;
       }
-      await database.migrate();
+      await prepareDatabase(database);
       try {
         const result = await createSuperuser(database.db, { username: options.username, email: options.email, password });
         process.stdout.write(`${result.action} superuser ${options.username} (id ${result.userId})\n`);
       } catch (error) {
-        process.stderr.write(`${(error as Error).message}\n`);
+        // Only messages meant for people are printed; a database error could carry the password hash.
+        if (!(error instanceof SuperuserInputError)) throw new Error('create-superuser failed; see the database log');
+        process.stderr.write(`${error.message}\n`);
         process.exitCode = 2;
       }
     }),

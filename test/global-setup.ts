@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -11,13 +12,15 @@ import { seedPlans } from '../src/features/plans/seed.js';
 import * as schema from '../src/infra/db/schema.js';
 import { migrationsFolder, openDatabase } from '../src/infra/db/database.js';
 import { prepareDatabase } from '../src/process/prepare-database.js';
-import { TEMPLATE_DATABASE, databaseUrlFor, testDatabaseUrl, testRedisUrl } from './support/test-env.js';
+import { databaseUrlFor, testDatabaseUrl, testRedisUrl } from './support/test-env.js';
 
 declare module 'vitest' {
   export interface ProvidedContext {
     pgliteTemplatePath: string;
     /** Set when PostgreSQL and Redis answer; the suites that need them are skipped otherwise. */
     externalServices: boolean;
+    /** This run's migrated PostgreSQL template. */
+    templateDatabase: string;
   }
 }
 
@@ -48,31 +51,25 @@ async function redisAnswers(): Promise<string | undefined> {
   }
 }
 
-/** A migrated PostgreSQL database that each suite copies (CREATE DATABASE … TEMPLATE), which is fast. */
-async function createPostgresTemplate(): Promise<void> {
+async function adminQuery(statement: string): Promise<void> {
   const admin = new pg.Client({ connectionString: testDatabaseUrl });
   await admin.connect();
   try {
-    await admin.query(`drop database if exists ${TEMPLATE_DATABASE} with (force)`);
-    await admin.query(`create database ${TEMPLATE_DATABASE}`);
+    await admin.query(statement);
   } finally {
     await admin.end();
   }
-  const database = await openDatabase({ databaseUrl: databaseUrlFor(TEMPLATE_DATABASE), dataDir: '' });
-  await prepareDatabase(database);
-  await database.close();
 }
 
-/** Drops databases that suites of an interrupted run left behind. */
-async function dropLeftoverDatabases(): Promise<void> {
-  const admin = new pg.Client({ connectionString: testDatabaseUrl });
-  await admin.connect();
-  try {
-    const { rows } = await admin.query<{ datname: string }>("select datname from pg_database where datname like 'cvimprover_test_%'");
-    for (const { datname } of rows) await admin.query(`drop database if exists "${datname}" with (force)`);
-  } finally {
-    await admin.end();
-  }
+/**
+ * A migrated PostgreSQL database that each suite copies (CREATE DATABASE … TEMPLATE), which is
+ * fast. Its name is this run's own, so runs sharing one server never touch each other's.
+ */
+async function createPostgresTemplate(name: string): Promise<void> {
+  await adminQuery(`create database ${name}`);
+  const database = await openDatabase({ databaseUrl: databaseUrlFor(name), dataDir: '' });
+  await prepareDatabase(database);
+  await database.close();
 }
 
 export default async function setup(project: TestProject): Promise<() => Promise<void>> {
@@ -95,15 +92,16 @@ export default async function setup(project: TestProject): Promise<() => Promise
     process.stderr.write(
       `\n${'!'.repeat(78)}\n${message}\nSKIPPING every PostgreSQL + Redis suite; only the embedded store is tested.\n${'!'.repeat(78)}\n\n`,
     );
-  } else {
-    await dropLeftoverDatabases();
-    await createPostgresTemplate();
   }
+  const templateDatabase = `cvimprover_test_template_${randomBytes(4).toString('hex')}`;
+  if (problems.length === 0) await createPostgresTemplate(templateDatabase);
   project.provide('externalServices', problems.length === 0);
+  project.provide('templateDatabase', templateDatabase);
 
   project.provide('pgliteTemplatePath', templatePath);
 
   return async () => {
     await rm(workDir, { recursive: true, force: true });
+    if (problems.length === 0) await adminQuery(`drop database if exists ${templateDatabase} with (force)`);
   };
 }

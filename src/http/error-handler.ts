@@ -3,8 +3,11 @@ import { AppError, ValidationError, errorCatalogue, type ErrorCode } from './err
 
 const NON_FIELD = 'non_field_errors';
 
+/** With ajv's verbose option, each error also carries the value that was refused. */
+type Violation = FastifySchemaValidationError & { data?: unknown };
+
 /** Turns one schema violation into the message a DRF client expects to show to a person. */
-function describeViolation(error: FastifySchemaValidationError): string {
+function describeViolation(error: Violation): string {
   const params = error.params;
   switch (error.keyword) {
     case 'required':
@@ -20,7 +23,9 @@ function describeViolation(error: FastifySchemaValidationError): string {
     case 'maxItems':
       return `Ensure this field has no more than ${String(params.limit)} elements.`;
     case 'enum':
-      return 'This is not a valid choice.';
+    case 'const':
+      // With ajv's verbose option the error carries the value that was refused.
+      return typeof error.data === 'string' ? `"${error.data}" is not a valid choice.` : 'This is not a valid choice.';
     case 'format':
       return params.format === 'email' ? 'Enter a valid email address.' : `Enter a valid ${String(params.format)}.`;
     case 'type':

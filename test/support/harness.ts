@@ -9,7 +9,7 @@ import { buildApp, type App } from '../../src/app.js';
 import { loadConfig, type Config } from '../../src/config.js';
 import { createLogger } from '../../src/logger.js';
 import { createServices, type Services } from '../../src/services.js';
-import { TEMPLATE_DATABASE, databaseUrlFor, testDatabaseUrl, testRedisUrl } from './test-env.js';
+import { databaseUrlFor, testDatabaseUrl, testRedisUrl } from './test-env.js';
 
 export type StorageName = 'pglite' | 'postgres+redis';
 
@@ -41,7 +41,7 @@ export async function createTestDatabase(options: { empty?: boolean } = {}): Pro
   try {
     for (let attempt = 1; ; attempt++) {
       try {
-        await admin.query(options.empty ? `create database ${name}` : `create database ${name} template ${TEMPLATE_DATABASE}`);
+        await admin.query(options.empty ? `create database ${name}` : `create database ${name} template ${inject('templateDatabase')}`);
         break;
       } catch (error) {
         // Two suites copying the template at the same instant: PostgreSQL refuses one; try again.

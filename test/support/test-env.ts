@@ -1,7 +1,6 @@
 // Where the integration suites find PostgreSQL and Redis; the defaults are this machine's services.
 export const testDatabaseUrl = process.env.TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
 export const testRedisUrl = process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379';
-export const TEMPLATE_DATABASE = 'cvimprover_test_template';
 
 /** The URL of another database on the same server. */
 export function databaseUrlFor(name: string): string {

@@ -10,6 +10,13 @@ const PRICE_FAILURE_TTL_SECONDS = 60;
 
 type CachedPrice = { price: Price } | { failed: true };
 
+// Stripe amounts are in the currency's smallest unit, which for these currencies is the unit itself.
+const ZERO_DECIMAL_CURRENCIES = new Set(['bif', 'clp', 'djf', 'gnf', 'jpy', 'kmf', 'krw', 'mga', 'pyg', 'rwf', 'ugx', 'vnd', 'vuv', 'xaf', 'xof', 'xpf']);
+
+function fromMinorUnits(amount: number, currency: string): number {
+  return ZERO_DECIMAL_CURRENCIES.has(currency.toLowerCase()) ? amount : amount / 100;
+}
+
 /** Plans as clients see them, priced from Stripe when it is configured, else from the plan row. */
 export class PlanService {
   constructor(private readonly services: Services) {}
@@ -34,7 +41,7 @@ export class PlanService {
       try {
         const price = await stripe.prices.retrieve(priceId);
         const value: Price = {
-          amount: (price.unit_amount ?? 0) / 100,
+          amount: fromMinorUnits(price.unit_amount ?? 0, price.currency),
           currency: price.currency.toUpperCase(),
           interval: price.recurring?.interval === 'year' ? 'year' : price.recurring?.interval === 'month' ? 'month' : null,
         };
@@ -47,7 +54,10 @@ export class PlanService {
       }
     }
     const cents = interval === 'month' ? plan.monthlyPriceCents : plan.yearlyPriceCents;
-    return cents === null ? { amount: 0, currency: plan.currency, interval: null } : { amount: cents / 100, currency: plan.currency, interval };
+    if (cents === null) return { amount: 0, currency: plan.currency, interval: null }; // a free plan
+    // With Stripe on, a paid plan without a Stripe price cannot be bought: showing the row price would mislead.
+    if (stripe) return null;
+    return { amount: cents / 100, currency: plan.currency, interval };
   }
 
   async present(plan: PlanRow, currentPlanId: number | null | undefined): Promise<PlanBody> {

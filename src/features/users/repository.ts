@@ -24,6 +24,12 @@ export async function findUserByLogin(db: DbOrTx, identifier: string): Promise<U
   return row;
 }
 
+/** The account with exactly this username (case-insensitively), never one whose e-mail it is. */
+export async function findUserByUsername(db: DbOrTx, username: string): Promise<UserRow | undefined> {
+  const [row] = await db.select().from(users).where(eq(lower(users.username), username.toLowerCase()));
+  return row;
+}
+
 export async function findUserByEmail(db: DbOrTx, email: string): Promise<UserRow | undefined> {
   const [row] = await db.select().from(users).where(eq(lower(users.email), email.toLowerCase()));
   return row;
@@ -68,6 +74,6 @@ export async function recordLogin(db: DbOrTx, id: number): Promise<void> {
   await db.update(users).set({ lastLogin: sql`now()` }).where(eq(users.id, id));
 }
 
-export async function setStaffFlags(db: DbOrTx, id: number, flags: { isStaff: boolean; isSuperuser: boolean }): Promise<void> {
+export async function setStaffFlags(db: DbOrTx, id: number, flags: { isStaff: boolean; isSuperuser: boolean; email: string }): Promise<void> {
   await db.update(users).set(flags).where(eq(users.id, id));
 }
