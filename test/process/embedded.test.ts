@@ -26,9 +26,11 @@ describe('embedded start: no database, no Redis, no configuration', () => {
 
   it('is healthy within 15 s, and keeps its data across a restart', async () => {
     const env = { DATA_DIR: dataDir, PORT: '0' };
+    const person = { username: 'restarter', email: 'restarter@example.org', password1: 'Granite-orbit-42-lamp', password2: 'Granite-orbit-42-lamp' };
     const started = Date.now();
     const first = new CliProcess(['serve', '--with-worker'], env);
     let firstPid: number;
+    let access: string;
     try {
       const base = await first.baseUrl();
       const { status, body } = await health(base);
@@ -38,6 +40,13 @@ describe('embedded start: no database, no Redis, no configuration', () => {
       expect(body.engines).toEqual({ db: 'pglite', queue: 'in-process', cache: 'memory', llm: 'offline' });
       expect(Date.now() - started).toBeLessThan(15_000);
       firstPid = first.pid;
+      const registration = await fetch(`${base}/auth/registration/`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify(person),
+      });
+      expect(registration.status).toBe(201);
+      access = ((await registration.json()) as { access: string }).access;
     } finally {
       expect(await first.stop()).toBe(0);
     }
@@ -45,8 +54,18 @@ describe('embedded start: no database, no Redis, no configuration', () => {
 
     const second = new CliProcess(['serve'], env);
     try {
-      const { status } = await health(await second.baseUrl());
-      expect(status).toBe(200);
+      const base = await second.baseUrl();
+      expect((await health(base)).status).toBe(200);
+      // The account is still there, and so is the key: a token issued before the restart still works.
+      const me = await fetch(`${base}/auth/user/`, { headers: { authorization: `Bearer ${access}` } });
+      expect(me.status).toBe(200);
+      expect(await me.json()).toMatchObject({ username: person.username, plan: { name: 'Free' } });
+      const login = await fetch(`${base}/auth/login/`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ username: person.username, password: person.password1 }),
+      });
+      expect(login.status).toBe(200);
     } finally {
       expect(await second.stop()).toBe(0);
     }
