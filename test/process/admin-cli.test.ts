@@ -1,5 +1,3 @@
-import { spawn } from 'node:child_process';
-import { once } from 'node:events';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -10,7 +8,6 @@ import { loadConfig } from '../../src/config.js';
 import { openDatabase, type Database } from '../../src/infra/db/database.js';
 import { plans, users } from '../../src/infra/db/schema.js';
 import { createLogger } from '../../src/logger.js';
-import { packageRoot } from '../../src/paths.js';
 import { createServices } from '../../src/services.js';
 import { runCli } from '../support/cli-process.js';
 import { TEST_SECRET_KEY, createTestDatabase, storageTargets } from '../support/harness.js';
@@ -63,25 +60,6 @@ const planNames = (database: Database) =>
     .from(plans)
     .orderBy(asc(plans.sortOrder))
     .then((rows) => rows.map((row) => row.name));
-
-/** `cvimprover <args>` of the built package with `stdin` as its standard input (runCli has none). */
-async function runCliWithStdin(args: string[], env: Record<string, string>, stdin: string): Promise<{ code: number | null; output: string }> {
-  const child = spawn(process.execPath, [path.join(packageRoot, 'bin', 'cvimprover.js'), ...args], {
-    cwd: packageRoot,
-    env: { PATH: process.env.PATH ?? '', LOG_LEVEL: 'info', ...env },
-    stdio: ['pipe', 'pipe', 'pipe'],
-  });
-  let output = '';
-  const collect = (chunk: Buffer) => {
-    output += chunk.toString('utf8');
-  };
-  child.stdout.on('data', collect);
-  child.stderr.on('data', collect);
-  child.stdin.end(stdin);
-  // 'close', not 'exit': it comes after the output streams are drained.
-  const [code] = (await once(child, 'close')) as [number | null];
-  return { code, output };
-}
 
 /** The `msg` JSON log line of a command's output, parsed. */
 function logLine(output: string, message: string): Record<string, unknown> {
@@ -193,7 +171,7 @@ for (const { kind, available } of kinds) {
       const adminRows = (database: Database) => database.db.select().from(users).where(eq(users.username, ADMIN.username));
 
       it('creates a staff superuser from a password on stdin, who can then sign in', async () => {
-        const result = await runCliWithStdin(
+        const result = await runCli(
           ['create-superuser', '--username', ADMIN.username, '--email', ADMIN.email, '--password-stdin'],
           store.env,
           `${password}\n`,
@@ -222,7 +200,7 @@ for (const { kind, available } of kinds) {
         const before = await inDatabase(store, adminRows);
         expect(before).toHaveLength(1); // made by the previous test
         const newPassword = `${password}-renewed`;
-        const result = await runCliWithStdin(
+        const result = await runCli(
           ['create-superuser', '--username', ADMIN.username, '--email', ADMIN.email, '--password-stdin'],
           store.env,
           `${newPassword}\r\n`,
@@ -252,7 +230,7 @@ for (const { kind, available } of kinds) {
         expect(missing.output).toContain('create-superuser needs --password or --password-stdin');
 
         // An empty standard input is no password either.
-        const empty = await runCliWithStdin(['create-superuser', '--username', 'nopassword', '--email', 'nopassword@example.org', '--password-stdin'], store.env, '');
+        const empty = await runCli(['create-superuser', '--username', 'nopassword', '--email', 'nopassword@example.org', '--password-stdin'], store.env, '');
         expect(empty.code, empty.output).toBe(2);
         expect(empty.output).toContain('create-superuser needs --password or --password-stdin');
 

@@ -11,13 +11,14 @@ export class CliProcess {
   readonly exited: Promise<number | null>;
   private readonly child: ChildProcess;
 
-  constructor(args: string[], env: Record<string, string>) {
+  constructor(args: string[], env: Record<string, string>, options: { stdin?: string } = {}) {
     this.child = spawn(process.execPath, [cli, ...args], {
       cwd: packageRoot,
       // Only what the test gives, plus PATH: the service must start from its documented variables alone.
       env: { PATH: process.env.PATH ?? '', LOG_LEVEL: 'info', ...env },
-      stdio: ['ignore', 'pipe', 'pipe'],
+      stdio: [options.stdin === undefined ? 'ignore' : 'pipe', 'pipe', 'pipe'],
     });
+    if (options.stdin !== undefined) this.child.stdin?.end(options.stdin);
     let buffered = '';
     const collect = (chunk: Buffer) => {
       buffered += chunk.toString('utf8');
@@ -27,7 +28,11 @@ export class CliProcess {
     };
     this.child.stdout?.on('data', collect);
     this.child.stderr?.on('data', collect);
-    this.exited = once(this.child, 'exit').then(([code]) => code as number | null);
+    // 'close', not 'exit': it comes after the output streams are drained, so no line is missed.
+    this.exited = once(this.child, 'close').then(([code]) => {
+      if (buffered.length > 0) this.lines.push(buffered);
+      return code as number | null;
+    });
   }
 
   get pid(): number {
@@ -72,9 +77,9 @@ export class CliProcess {
   }
 }
 
-/** Runs a command to completion; returns its exit code and output. */
-export async function runCli(args: string[], env: Record<string, string>): Promise<{ code: number | null; output: string }> {
-  const process = new CliProcess(args, env);
+/** Runs a command to completion, with `stdin` as its input if given; returns its exit code and output. */
+export async function runCli(args: string[], env: Record<string, string>, stdin?: string): Promise<{ code: number | null; output: string }> {
+  const process = new CliProcess(args, env, stdin === undefined ? {} : { stdin });
   const code = await process.exited;
   return { code, output: process.lines.join('\n') };
 }
