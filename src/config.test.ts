@@ -16,7 +16,6 @@ describe('loadConfig', () => {
       openaiModel: 'gpt-4o-mini',
       corsAllowedOrigins: ['http://localhost:3000'],
       llm: 'offline',
-      mode: 'embedded',
       logLevel: 'info',
     });
     expect(config.workerConcurrency).toBeGreaterThan(0);
@@ -38,7 +37,6 @@ describe('loadConfig', () => {
       redisUrl: 'redis://cache:6379',
       corsAllowedOrigins: ['https://a.example', 'https://b.example'],
       llm: 'openai',
-      mode: 'scale-out',
       workerConcurrency: 3,
     });
   });

@@ -114,8 +114,6 @@ type Settings = typeof settings;
 export type Config = { [K in keyof Settings]: Settings[K]['fallback'] } & {
   /** The LLM provider actually in use. */
   llm: 'openai' | 'anthropic' | 'offline';
-  /** Whether infrastructure is embedded (PGlite, in-process queue) or shared. */
-  mode: 'embedded' | 'scale-out';
 };
 
 /** Parses and validates the environment once. Throws ConfigError naming the first bad variable. */
@@ -125,7 +123,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     const raw = env[spec.env];
     values[key] = raw === undefined || raw.trim() === '' ? spec.fallback : spec.parse(raw.trim(), spec.env);
   }
-  const config = values as Omit<Config, 'llm' | 'mode'>;
+  const config = values as Omit<Config, 'llm'>;
   if (config.databaseUrl && !config.secretKey) {
     throw new ConfigError('SECRET_KEY', 'is required when DATABASE_URL is set (processes must share one key)');
   }
@@ -143,6 +141,5 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     ...config,
     dataDir: path.resolve(config.dataDir),
     llm,
-    mode: config.databaseUrl ? 'scale-out' : 'embedded',
   };
 }

@@ -3,9 +3,7 @@ import { JobError, type JobHandler } from '../../jobs/job-handler.js';
 import type { Services } from '../../services.js';
 import { findUserById } from '../users/repository.js';
 import { insertPasswordResetToken } from './repository.js';
-import { PASSWORD_RESET_TOKEN_SECONDS, encodeUid, hashResetToken } from './service.js';
-
-export const PASSWORD_RESET_MAIL_KIND = 'password_reset_mail';
+import { PASSWORD_RESET_MAIL_KIND, PASSWORD_RESET_TOKEN_SECONDS, encodeUid, hashResetToken } from './reset-links.js';
 
 /**
  * Makes a single-use reset token and mails the link. The token is made here, not in the request,

@@ -11,11 +11,12 @@ import { startWorker, type RunningWorker } from '../../process/worker-role.js';
 import { registerPerson } from '../../../test/support/browser.js';
 import { createTestApp, storageTargets, type TestApp } from '../../../test/support/harness.js';
 import { waitFor } from '../../../test/support/wait-for.js';
+import { PASSWORD_RESET_MAIL_KIND } from './reset-links.js';
 
 const MAIL_SENT = { detail: 'Password reset e-mail has been sent.' };
 const RESET_DONE = { detail: 'Password has been reset with the new password.' };
 const INVALID_TOKEN = { token: ['Invalid value'] };
-const RESET_MAIL_KIND = 'password_reset_mail';
+const RESET_MAIL_KIND = PASSWORD_RESET_MAIL_KIND;
 const MAIL_TIMEOUT_MS = 15_000;
 
 interface CapturedMail {

@@ -1,4 +1,4 @@
-import { createHash, randomBytes } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
 import { AppError, ValidationError } from '../../http/errors.js';
 import type { DbOrTx } from '../../infra/db/database.js';
 import type { Services } from '../../services.js';
@@ -18,7 +18,7 @@ import {
 import type { AuthContext } from './authenticate.js';
 import { emailProblem, normaliseEmail } from './email-rules.js';
 import type { GoogleIdentity } from './google.js';
-import { PASSWORD_RESET_MAIL_KIND } from './jobs.js';
+import { PASSWORD_RESET_MAIL_KIND, decodeUid, hashResetToken } from './reset-links.js';
 import { LoginLockout } from './lockout.js';
 import { hashPassword, passwordProblems, verifyPassword } from './passwords.js';
 import {
@@ -49,24 +49,9 @@ export interface SignedIn {
 
 /** Changing a password without the old one is allowed only this soon after signing in. */
 export const RECENT_SIGN_IN_SECONDS = 15 * 60;
-export const PASSWORD_RESET_TOKEN_SECONDS = 60 * 60;
 
 const LOGIN_FAILED = 'Unable to log in with provided credentials.';
 const PASSWORDS_DIFFER = "The two password fields didn't match.";
-
-export function hashResetToken(token: string): string {
-  return createHash('sha256').update(token).digest('hex');
-}
-
-/** A user id as the reset link carries it (like Django's uidb64). */
-export function encodeUid(userId: number): string {
-  return Buffer.from(String(userId)).toString('base64url');
-}
-
-function decodeUid(uid: string): number | undefined {
-  const decoded = Buffer.from(uid, 'base64url').toString('utf8');
-  return /^\d{1,15}$/.test(decoded) ? Number(decoded) : undefined;
-}
 
 /**
  * Sets a new password and ends what the old one allowed: every other sign-in and every unused reset
