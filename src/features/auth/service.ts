@@ -180,9 +180,10 @@ export class AuthService {
       if (!(await verifyPassword(user.passwordHash, input.old_password))) {
         addProblem(problems, 'old_password', 'Your old password was entered incorrectly. Please enter it again.');
       }
-    } else if (user.passwordHash !== null && Date.now() - auth.authenticatedAt.getTime() > RECENT_SIGN_IN_SECONDS * 1000) {
+    } else if (Date.now() - auth.authenticatedAt.getTime() > RECENT_SIGN_IN_SECONDS * 1000) {
       // Without the old password, only a fresh sign-in may change it: a stolen long-lived session cannot.
-      addProblem(problems, 'old_password', 'This field is required.');
+      if (user.passwordHash === null) addProblem(problems, 'non_field_errors', 'Sign in again before setting a password.');
+      else addProblem(problems, 'old_password', 'This field is required.');
     }
     for (const problem of passwordProblems(input.new_password1, { username: user.username, email: user.email, firstName: user.firstName, lastName: user.lastName })) {
       addProblem(problems, 'new_password2', problem);

@@ -1,4 +1,4 @@
-import { and, eq, ne, or, sql } from 'drizzle-orm';
+import { and, eq, ne, sql } from 'drizzle-orm';
 import type { DbOrTx } from '../../infra/db/database.js';
 import { users } from '../../infra/db/schema.js';
 
@@ -13,15 +13,16 @@ export async function findUserById(db: DbOrTx, id: number): Promise<UserRow | un
   return row;
 }
 
-/** The account a login names, by username or e-mail, case-insensitively. */
+/**
+ * The account a login names, case-insensitively. Usernames may contain "@", so an identifier that
+ * looks like an address is first taken as one: nobody can shadow another person's e-mail sign-in
+ * by choosing that address as a username.
+ */
 export async function findUserByLogin(db: DbOrTx, identifier: string): Promise<UserRow | undefined> {
-  const value = identifier.trim().toLowerCase();
-  const [row] = await db
-    .select()
-    .from(users)
-    .where(or(eq(lower(users.username), value), eq(lower(users.email), value)))
-    .limit(1);
-  return row;
+  const value = identifier.trim();
+  return value.includes('@')
+    ? ((await findUserByEmail(db, value)) ?? (await findUserByUsername(db, value)))
+    : ((await findUserByUsername(db, value)) ?? (await findUserByEmail(db, value)));
 }
 
 /** The account with exactly this username (case-insensitively), never one whose e-mail it is. */
