@@ -3,9 +3,13 @@ import type { App } from '../../src/app.js';
 
 type Method = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
 
+/** Where the upstream's web client is served from in development, and the API's default CORS origin. */
+export const WEB_CLIENT_ORIGIN = 'http://localhost:3000';
+
 /**
- * Calls the app the way the upstream's web client does from a browser: credentials included
- * (a cookie jar), JSON bodies, and X-CSRFToken copied from the csrftoken cookie on unsafe methods.
+ * Calls the app the way the upstream's web client does from a browser: from its origin, with
+ * credentials (a cookie jar), `Content-Type: application/json` on every call (GETs included), and
+ * X-CSRFToken copied from the csrftoken cookie on unsafe methods.
  */
 export class Browser {
   readonly cookies = new Map<string, string>();
@@ -16,8 +20,7 @@ export class Browser {
   ) {}
 
   async request(method: Method, url: string, body?: unknown, headers: Record<string, string> = {}): Promise<LightMyRequestResponse> {
-    const outgoing: Record<string, string> = { ...headers };
-    if (body !== undefined) outgoing['content-type'] = 'application/json';
+    const outgoing: Record<string, string> = { origin: WEB_CLIENT_ORIGIN, 'content-type': 'application/json', ...headers };
     if (this.cookies.size > 0) outgoing.cookie = [...this.cookies].map(([name, value]) => `${name}=${value}`).join('; ');
     const csrf = this.cookies.get('csrftoken');
     if (this.options.sendCsrfHeader && method !== 'GET' && csrf) outgoing['x-csrftoken'] = csrf;

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { Browser, newPerson } from '../../../test/support/browser.js';
+import { Browser, WEB_CLIENT_ORIGIN, newPerson } from '../../../test/support/browser.js';
 import { createTestApp, storageTargets, type TestApp } from '../../../test/support/harness.js';
 
 // The upstream web client's own sequence of calls (reference §8), as a browser makes them.
@@ -24,6 +24,10 @@ for (const target of storageTargets()) {
       expect(csrfCookie?.httpOnly).toBeFalsy(); // the client reads it from document.cookie
       // Asking again keeps the same token (the client may call it on every page).
       expect((await browser.get('/auth/csrf-token/')).json()).toEqual({ csrfToken: csrfCookie?.value });
+
+      // The browser lets the page read these answers: the client's origin is allowed, with credentials.
+      expect(csrf.headers['access-control-allow-origin']).toBe(WEB_CLIENT_ORIGIN);
+      expect(csrf.headers['access-control-allow-credentials']).toBe('true');
 
       // 2. Not signed in yet.
       const anonymous = await browser.get('/auth/user/');
