@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import cookie from '@fastify/cookie';
 import cors from '@fastify/cors';
+import helmet from '@fastify/helmet';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import formbody from '@fastify/formbody';
@@ -77,6 +78,8 @@ export async function buildApp(services: Services): Promise<App> {
     allowedHeaders: ['content-type', 'authorization', 'x-csrftoken', 'x-requested-with', 'prefer', 'idempotency-key'],
     exposedHeaders: ['x-request-id', 'retry-after', 'location'],
   });
+  // Security headers on every answer; the docs page sets its own content security policy.
+  await app.register(helmet, { contentSecurityPolicy: false, crossOriginResourcePolicy: { policy: 'same-site' } });
   await app.register(cookie);
   await app.register(formbody, { bodyLimit: BODY_LIMIT_BYTES });
   await registerOpenApi(app);

@@ -11,11 +11,3 @@ export const FieldErrorsBody = Type.Record(Type.String(), Type.Array(Type.String
   $id: 'FieldErrorsBody',
   description: 'Invalid input, as messages per field',
 });
-
-export const errorResponses = {
-  400: Type.Ref('FieldErrorsBody'),
-  401: Type.Ref('ErrorBody'),
-  403: Type.Ref('ErrorBody'),
-  404: Type.Ref('ErrorBody'),
-  429: Type.Ref('ErrorBody'),
-} as const;

@@ -117,6 +117,13 @@ for (const target of storageTargets()) {
       expect(response.json()).toEqual({ detail: 'The request conflicts with existing data.', code: 'conflict' });
     });
 
+    it('sends security headers with every answer, errors included', async () => {
+      const response = await testApp.app.inject({ method: 'GET', url: '/no/such/route/' });
+      expect(response.headers['x-content-type-options']).toBe('nosniff');
+      expect(response.headers['x-frame-options']).toBe('SAMEORIGIN');
+      expect(response.headers['referrer-policy']).toBe('no-referrer');
+    });
+
     it('echoes a request id, or makes one', async () => {
       const given = await testApp.app.inject({ method: 'GET', url: '/no/', headers: { 'x-request-id': 'abc-123' } });
       expect(given.headers['x-request-id']).toBe('abc-123');
