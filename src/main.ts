@@ -7,6 +7,7 @@ import { seedPlans } from './features/plans/seed.js';
 import { SuperuserInputError, createSuperuser } from './features/users/superuser.js';
 import { openDatabase, type Database } from './infra/db/database.js';
 import { prepareDatabase } from './process/prepare-database.js';
+import { SchemaOutOfDateError } from './services.js';
 import { createLogger } from './logger.js';
 import { runProcess } from './process/run-process.js';
 
@@ -127,6 +128,10 @@ program
   });
 
 program.parseAsync(process.argv).catch((error: unknown) => {
+  if (error instanceof SchemaOutOfDateError) {
+    process.stderr.write(`${error.message}\n`);
+    process.exit(2);
+  }
   process.stderr.write(`${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
   process.exit(1);
 });

@@ -48,6 +48,14 @@ export interface ServiceOptions {
   migrate?: boolean;
 }
 
+/** The database lacks migrations this code needs: `cvimprover migrate` must run first. */
+export class SchemaOutOfDateError extends Error {
+  constructor(readonly pending: number) {
+    super(`The database lacks ${pending} migration(s) this version needs; run \`cvimprover migrate\` first.`);
+    this.name = 'SchemaOutOfDateError';
+  }
+}
+
 /** Embedded mode keeps its generated key beside its data, so tokens survive a restart. */
 async function resolveSecretKey(config: Config): Promise<string> {
   if (config.secretKey) return config.secretKey;
@@ -73,7 +81,15 @@ export async function createServices(config: Config, options: ServiceOptions): P
     dataDir: config.dataDir,
     ...(options.pgliteTemplate ? { pgliteTemplate: options.pgliteTemplate, inMemory: true } : {}),
   });
-  if (options.migrate ?? database.driver === 'pglite') await prepareDatabase(database);
+  if (options.migrate ?? database.driver === 'pglite') {
+    await prepareDatabase(database);
+  } else {
+    const pending = await database.pendingMigrations();
+    if (pending > 0) {
+      await database.close();
+      throw new SchemaOutOfDateError(pending);
+    }
+  }
 
   let cache: Cache;
   let queue: JobQueue;

@@ -1,10 +1,11 @@
 import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
 import { PGlite } from '@electric-sql/pglite';
-import { sql } from 'drizzle-orm';
+import { count, sql } from 'drizzle-orm';
+import { readMigrationFiles } from 'drizzle-orm/migrator';
 import { drizzle as drizzleNodePg } from 'drizzle-orm/node-postgres';
 import { migrate as migrateNodePg } from 'drizzle-orm/node-postgres/migrator';
-import type { PgDatabase, PgQueryResultHKT } from 'drizzle-orm/pg-core';
+import { pgSchema, serial, type PgDatabase, type PgQueryResultHKT } from 'drizzle-orm/pg-core';
 import { drizzle as drizzlePglite } from 'drizzle-orm/pglite';
 import { migrate as migratePglite } from 'drizzle-orm/pglite/migrator';
 import pg from 'pg';
@@ -22,11 +23,26 @@ export interface Database {
   readonly driver: 'pglite' | 'postgres';
   /** Applies pending migrations; safe to run from several processes at once. */
   migrate(): Promise<void>;
+  /** How many migrations in migrations/ this database has not applied yet. */
+  pendingMigrations(): Promise<number>;
   ping(): Promise<void>;
   close(): Promise<void>;
 }
 
 export const migrationsFolder = path.join(packageRoot, 'migrations');
+
+// Drizzle's own record of applied migrations (its default schema and table); read, never written here.
+const appliedMigrations = pgSchema('drizzle').table('__drizzle_migrations', { id: serial('id').primaryKey() });
+
+async function pendingMigrations(db: Db): Promise<number> {
+  const known = readMigrationFiles({ migrationsFolder }).length;
+  try {
+    const [row] = await db.select({ applied: count() }).from(appliedMigrations);
+    return Math.max(0, known - (row?.applied ?? 0));
+  } catch {
+    return known; // no record at all: nothing was ever applied
+  }
+}
 
 // Any fixed number shared by every process of this service: serialises concurrent migrators.
 const MIGRATION_LOCK_ID = 727_001;
@@ -63,6 +79,7 @@ function openPostgres(databaseUrl: string): Database {
         await client.end();
       }
     },
+    pendingMigrations: () => pendingMigrations(db),
     async ping() {
       await db.execute(sql`select 1`);
     },
@@ -89,6 +106,7 @@ async function openPglite(options: DatabaseOptions): Promise<Database> {
     async migrate() {
       await migratePglite(db, { migrationsFolder });
     },
+    pendingMigrations: () => pendingMigrations(db),
     async ping() {
       await db.execute(sql`select 1`);
     },
