@@ -82,11 +82,24 @@ function send(reply: FastifyReply, status: number, body: Record<string, unknown>
   return reply.code(status).headers(headers).type('application/json; charset=utf-8').send(body);
 }
 
+/** The methods that have a route for this path (a 405 names them in Allow). */
+function methodsServing(app: FastifyInstance, path: string): string[] {
+  const methods = app.routeTable
+    .filter((route) => new RegExp(`^${route.url.replace(/[.*+?^${}()|[\]\\]/g, '\\$&').replace(/:\w+/g, '[^/]+')}$`).test(path))
+    .map((route) => route.method);
+  return [...new Set(methods)].sort();
+}
+
 /** The one place where errors become response bodies. */
 export function registerErrorHandling(app: FastifyInstance): void {
-  app.setNotFoundHandler((request: FastifyRequest, reply: FastifyReply) =>
-    send(reply, 404, { detail: `No route for ${request.method} ${request.url.split('?')[0] ?? ''}.`, code: 'not_found' }),
-  );
+  app.setNotFoundHandler((request: FastifyRequest, reply: FastifyReply) => {
+    const path = request.url.split('?')[0] ?? '';
+    const allowed = methodsServing(app, path);
+    if (allowed.length > 0) {
+      return send(reply, 405, { detail: `Method "${request.method}" not allowed.`, code: 'method_not_allowed' }, { allow: allowed.join(', ') });
+    }
+    return send(reply, 404, { detail: `No route for ${request.method} ${path}.`, code: 'not_found' });
+  });
 
   app.setErrorHandler((error: FastifyError | AppError | ValidationError | Error, request, reply) => {
     if (error instanceof ValidationError) return send(reply, 400, error.fields);

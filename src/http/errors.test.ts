@@ -48,6 +48,18 @@ for (const target of storageTargets()) {
       expect(response.json()).toEqual({ detail: 'No route for GET /no/such/route/.', code: 'not_found' });
     });
 
+    it('answers a method the path does not take with 405 and the methods it does', async () => {
+      const logout = await testApp.app.inject({ method: 'GET', url: '/auth/logout/' });
+      expect(logout.statusCode).toBe(405);
+      expect(logout.json()).toEqual({ detail: 'Method "GET" not allowed.', code: 'method_not_allowed' });
+      expect(logout.headers.allow).toBe('POST');
+      const user = await testApp.app.inject({ method: 'DELETE', url: '/auth/user/' });
+      expect(user.statusCode).toBe(405);
+      expect(user.headers.allow).toBe('GET, PATCH, PUT');
+      const confirm = await testApp.app.inject({ method: 'GET', url: '/auth/password/reset/confirm/MQ/some-token/' });
+      expect(confirm.headers.allow).toBe('POST');
+    });
+
     it('answers invalid input with every field and its messages', async () => {
       const response = await testApp.app.inject({ method: 'POST', url: '/test/validated/', payload: { name: 'far too long', email: 'nope' } });
       expect(response.statusCode).toBe(400);
