@@ -1,5 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { queueProbes } from '../../infra/db/schema.js';
+import { eq, sql } from 'drizzle-orm';
+import { jobs, queueProbes } from '../../infra/db/schema.js';
+import { QUEUE_PROBE_KIND } from './jobs.js';
 import { startWorker, type RunningWorker } from '../../process/worker-role.js';
 import { createTestApp, storageTargets, type TestApp } from '../../../test/support/harness.js';
 
@@ -33,6 +35,18 @@ for (const target of storageTargets()) {
       expect(probes[0]?.completedBy).toBe(testApp.services.processLabel);
       expect(probes[0]?.completions).toBe(1);
       expect(probes[0]?.cpuThreadId).toBeGreaterThan(0); // ran in a worker thread, not the main one
+    });
+
+    it('clears out probes older than a day when it sends a new one', async () => {
+      const db = testApp.services.database.db;
+      await db.update(jobs).set({ createdAt: sql`now() - interval '2 days'` }).where(eq(jobs.kind, QUEUE_PROBE_KIND));
+      // Make the last probe stale too, so the next check sends a fresh one.
+      await db.update(queueProbes).set({ completedAt: sql`now() - interval '2 days'`, createdAt: sql`now() - interval '2 days'` });
+      const response = await testApp.app.inject({ method: 'GET', url: '/core/health/' });
+      expect(response.statusCode).toBe(200);
+      const remaining = await db.select().from(jobs).where(eq(jobs.kind, QUEUE_PROBE_KIND));
+      expect(remaining).toHaveLength(1);
+      expect(Date.now() - (remaining[0]?.createdAt.getTime() ?? 0)).toBeLessThan(60_000);
     });
 
     it('reuses a recent probe instead of sending one per request', async () => {

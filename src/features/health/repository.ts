@@ -1,6 +1,6 @@
-import { and, desc, eq, gt, isNotNull, isNull, sql } from 'drizzle-orm';
+import { and, desc, eq, gt, isNotNull, isNull, lt, sql } from 'drizzle-orm';
 import type { DbOrTx } from '../../infra/db/database.js';
-import { queueProbes } from '../../infra/db/schema.js';
+import { jobs, queueProbes } from '../../infra/db/schema.js';
 
 export type QueueProbe = typeof queueProbes.$inferSelect;
 
@@ -40,4 +40,13 @@ export async function markProbeCompleted(db: DbOrTx, jobId: string, completedBy:
     .update(queueProbes)
     .set({ completedAt: sql`now()`, completedBy, cpuThreadId, completions: sql`${queueProbes.completions} + 1` })
     .where(eq(queueProbes.jobId, jobId));
+}
+
+/** Deletes probe jobs (and their probe rows, by cascade) older than `seconds`; returns how many. */
+export async function deleteOldProbeJobs(db: DbOrTx, kind: string, seconds: number): Promise<number> {
+  const deleted = await db
+    .delete(jobs)
+    .where(and(eq(jobs.kind, kind), lt(jobs.createdAt, sql`now() - make_interval(secs => ${seconds})`)))
+    .returning({ id: jobs.id });
+  return deleted.length;
 }

@@ -2,7 +2,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { withTimeout } from '../../lib/with-timeout.js';
 import type { Services } from '../../services.js';
 import { QUEUE_PROBE_KIND } from './jobs.js';
-import { findPendingProbe, findProbe, findRecentCompletedProbe, insertProbe } from './repository.js';
+import { deleteOldProbeJobs, findPendingProbe, findProbe, findRecentCompletedProbe, insertProbe } from './repository.js';
 
 export type ServiceState = 'healthy' | 'unhealthy' | 'skipped';
 
@@ -17,6 +17,8 @@ const PROBE_FRESH_SECONDS = 15;
 /** A probe still pending after this long is given up on and another is sent. */
 const PROBE_PENDING_SECONDS = 10;
 const PROBE_WAIT_MS = 5000;
+/** Probes are evidence for a few seconds only; a day of them is plenty for anyone looking back. */
+const PROBE_RETENTION_SECONDS = 24 * 60 * 60;
 const CHECK_TIMEOUT_MS = 3000;
 
 async function state(check: () => Promise<unknown>): Promise<ServiceState> {
@@ -68,6 +70,8 @@ export class HealthService {
     let probeId = (await findPendingProbe(database.db, PROBE_PENDING_SECONDS))?.jobId;
     if (!probeId) {
       probeId = await jobs.transactionWithJobs(async (tx, addJob) => {
+        // Each new probe clears out the old ones, so health checks never grow the tables for good.
+        await deleteOldProbeJobs(tx, QUEUE_PROBE_KIND, PROBE_RETENTION_SECONDS);
         const job = await addJob({ kind: QUEUE_PROBE_KIND, maxAttempts: 3 });
         await insertProbe(tx, { jobId: job.id, requestedBy: processLabel, holdMs: 0 });
         return job.id;
