@@ -75,6 +75,8 @@ export async function buildApp(services: Services): Promise<App> {
   await app.register(cors, {
     origin: services.config.corsAllowedOrigins,
     credentials: true,
+    // Stated in full: the plugin's default leaves out PUT, PATCH and DELETE, and browsers then refuse them.
+    methods: ['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE'],
     allowedHeaders: ['content-type', 'authorization', 'x-csrftoken', 'x-requested-with', 'prefer', 'idempotency-key'],
     exposedHeaders: ['x-request-id', 'retry-after', 'location'],
   });

@@ -51,6 +51,7 @@ describe('/auth/user/ profile rules', () => {
     expect(allowed.headers['access-control-allow-origin']).toBe('https://app.example.com');
     expect(allowed.headers['access-control-allow-credentials']).toBe('true');
     expect(String(allowed.headers['access-control-allow-headers'])).toContain('x-csrftoken');
+    expect(String(allowed.headers['access-control-allow-methods']).split(/,\s*/)).toEqual(expect.arrayContaining(['PATCH', 'PUT', 'DELETE', 'POST']));
     const other = await testApp.app.inject({ method: 'OPTIONS', url: '/auth/user/', headers: { origin: 'https://evil.example', 'access-control-request-method': 'PATCH' } });
     expect(other.headers['access-control-allow-origin']).toBeUndefined();
   });
