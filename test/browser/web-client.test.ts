@@ -1,0 +1,126 @@
+import { execFile } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { promisify } from 'node:util';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createTestApp, type TestApp } from '../support/harness.js';
+
+const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+const available = existsSync(CHROMIUM);
+if (!available && process.env.CI === 'true') {
+  throw new Error(`No browser at ${CHROMIUM}: CI=true needs it (apt-get install chromium), so this suite fails rather than skips.`);
+}
+
+interface Step {
+  call: string;
+  status: number;
+  body: Record<string, unknown> | null;
+}
+
+/**
+ * A page that makes the web client's calls the way it makes them: fetch with credentials, a JSON
+ * content type on every call, and X-CSRFToken read from document.cookie. It writes what it saw
+ * into the page as JSON, which the headless browser dumps.
+ */
+function clientPage(api: string): string {
+  const script = `
+    const api = ${JSON.stringify(api)};
+    const steps = [];
+    const cookie = (name) => (document.cookie.split('; ').find((c) => c.startsWith(name + '=')) || '').slice(name.length + 1);
+    async function call(method, path, body) {
+      const headers = { 'Content-Type': 'application/json' };
+      if (method !== 'GET' && cookie('csrftoken')) headers['X-CSRFToken'] = cookie('csrftoken');
+      const response = await fetch(api + path, { method, credentials: 'include', headers, body: body === undefined ? undefined : JSON.stringify(body) });
+      let data = null;
+      try { data = await response.json(); } catch (error) { data = null; }
+      steps.push({ call: method + ' ' + path, status: response.status, body: data });
+    }
+    (async () => {
+      const name = 'browser' + Date.now(), password = 'Quartz-lantern-' + Date.now();
+      await call('GET', '/auth/csrf-token/');
+      steps.push({ call: 'script reads cookies', status: 0, body: { csrftoken: Boolean(cookie('csrftoken')), accessToken: document.cookie.includes('access-token') } });
+      await call('GET', '/auth/user/');
+      await call('POST', '/auth/registration/', { username: name, email: name + '@example.org', password1: password, password2: password });
+      await call('POST', '/auth/login/', { username: name, password });
+      await call('GET', '/auth/user/');
+      await call('PATCH', '/auth/user/', { email: name + '@example.org', first_name: 'Ada', last_name: 'Lovelace', phone_number: '1', address: 'x', date_of_birth: null });
+      await call('POST', '/auth/password/change/', { new_password1: password + '!', new_password2: password + '!' });
+      await call('POST', '/auth/logout/', {});
+      await call('GET', '/auth/user/');
+    })()
+      .catch((error) => steps.push({ call: 'error', status: -1, body: { message: String(error) } }))
+      .finally(() => { document.getElementById('result').textContent = JSON.stringify(steps); });
+  `;
+  return `<!doctype html><html><body><pre id="result">running</pre><script>${script}</script></body></html>`;
+}
+
+describe.runIf(available)(`the web client in a real browser (Chromium at ${CHROMIUM})`, () => {
+  let testApp: TestApp;
+  let page: Server;
+  let profileDir: string;
+  let pageUrl: string;
+
+  beforeAll(async () => {
+    // The page and the API are different origins on one site, as in the client's development set-up.
+    page = createServer();
+    await new Promise<void>((resolve) => page.listen(0, '127.0.0.1', resolve));
+    const pagePort = (page.address() as AddressInfo).port;
+    pageUrl = `http://localhost:${pagePort}/`;
+    testApp = await createTestApp('pglite', { CORS_ALLOWED_ORIGINS: `http://localhost:${pagePort}` });
+    await testApp.app.listen({ port: 0, host: '127.0.0.1' });
+    const apiPort = (testApp.app.server.address() as AddressInfo).port;
+    const html = clientPage(`http://localhost:${apiPort}`);
+    page.on('request', (_request, response) => {
+      response.writeHead(200, { 'content-type': 'text/html; charset=utf-8' }).end(html);
+    });
+    profileDir = await mkdtemp(path.join(tmpdir(), 'cvimprover-browser-'));
+  });
+  afterAll(async () => {
+    page.close();
+    await testApp.close();
+    await rm(profileDir, { recursive: true, force: true });
+  });
+
+  it('signs up, signs in, edits the profile, changes the password and signs out', async () => {
+    const { stdout } = await promisify(execFile)(
+      CHROMIUM,
+      [
+        '--headless',
+        '--no-sandbox',
+        '--disable-gpu',
+        '--disable-quic',
+        '--no-first-run',
+        '--disable-background-networking',
+        '--disable-component-update',
+        '--disable-sync',
+        `--user-data-dir=${profileDir}`,
+        '--virtual-time-budget=20000',
+        '--dump-dom',
+        pageUrl,
+      ],
+      { timeout: 60_000, maxBuffer: 10 * 1024 * 1024 },
+    );
+    const json = /<pre id="result">([\s\S]*?)<\/pre>/.exec(stdout)?.[1];
+    expect(json, stdout.slice(0, 2000)).toBeDefined();
+    const steps = JSON.parse((json ?? '').replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&quot;/g, '"').replace(/&amp;/g, '&')) as Step[];
+    expect(steps.map((step) => `${step.call} ${step.status}`)).toEqual([
+      'GET /auth/csrf-token/ 200',
+      'script reads cookies 0',
+      'GET /auth/user/ 401',
+      'POST /auth/registration/ 201',
+      'POST /auth/login/ 200',
+      'GET /auth/user/ 200',
+      'PATCH /auth/user/ 200',
+      'POST /auth/password/change/ 200',
+      'POST /auth/logout/ 200',
+      'GET /auth/user/ 401',
+    ]);
+    // The page can read the CSRF cookie but never the tokens.
+    expect(steps[1]?.body).toEqual({ csrftoken: true, accessToken: false });
+    expect(steps[6]?.body).toMatchObject({ first_name: 'Ada', last_name: 'Lovelace' });
+  });
+});
