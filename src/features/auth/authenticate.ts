@@ -2,6 +2,7 @@ import type { FastifyInstance, FastifyRequest } from 'fastify';
 import fp from 'fastify-plugin';
 import { AppError } from '../../http/errors.js';
 import type { Services } from '../../services.js';
+import type { PlanRow } from '../plans/repository.js';
 import type { UserRow } from '../users/repository.js';
 import { ACCESS_COOKIE } from './cookies.js';
 import { assertCsrf } from './csrf.js';
@@ -10,6 +11,7 @@ import type { TokenSigner } from './tokens.js';
 
 export interface AuthContext {
   user: UserRow;
+  plan: PlanRow | null;
   familyId: string;
   /** When this sign-in last proved the password (or Google); refreshes keep it. */
   authenticatedAt: Date;
@@ -51,7 +53,7 @@ export const authentication = fp<{ services: Services; signer: TokenSigner }>(
         const claims = await signer.verify(bearer, 'access');
         const session = await findActiveSession(services.database.db, claims.familyId, claims.userId);
         if (!session) throw new AppError('token_not_valid', 'Token has been revoked.');
-        request.auth = { user: session.user, familyId: claims.familyId, authenticatedAt: session.family.authenticatedAt, via: 'bearer' };
+        request.auth = { user: session.user, plan: session.plan, familyId: claims.familyId, authenticatedAt: session.family.authenticatedAt, via: 'bearer' };
         return;
       }
       const cookie = request.cookies[ACCESS_COOKIE];
@@ -61,7 +63,7 @@ export const authentication = fp<{ services: Services; signer: TokenSigner }>(
       const session = await findActiveSession(services.database.db, claims.familyId, claims.userId);
       if (!session) return;
       assertCsrf(request);
-      request.auth = { user: session.user, familyId: claims.familyId, authenticatedAt: session.family.authenticatedAt, via: 'cookie' };
+      request.auth = { user: session.user, plan: session.plan, familyId: claims.familyId, authenticatedAt: session.family.authenticatedAt, via: 'cookie' };
     });
   },
   { name: 'authentication' },

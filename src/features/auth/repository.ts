@@ -1,6 +1,7 @@
 import { and, eq, gt, isNull, ne, sql } from 'drizzle-orm';
 import type { DbOrTx } from '../../infra/db/database.js';
-import { passwordResetTokens, refreshTokens, socialAccounts, tokenFamilies, users } from '../../infra/db/schema.js';
+import { passwordResetTokens, plans, refreshTokens, socialAccounts, tokenFamilies, users } from '../../infra/db/schema.js';
+import type { PlanRow } from '../plans/repository.js';
 import type { UserRow } from '../users/repository.js';
 
 export type TokenFamilyRow = typeof tokenFamilies.$inferSelect;
@@ -11,12 +12,20 @@ export async function insertTokenFamily(db: DbOrTx, userId: number): Promise<Tok
   return row;
 }
 
-/** The user behind a live token family, or undefined when the family was revoked or the user is gone or inactive. */
-export async function findActiveSession(db: DbOrTx, familyId: string, userId: number): Promise<{ user: UserRow; family: TokenFamilyRow } | undefined> {
+export interface ActiveSession {
+  user: UserRow;
+  family: TokenFamilyRow;
+  /** Fetched in the same query: nearly every signed-in answer shows the plan. */
+  plan: PlanRow | null;
+}
+
+/** The user (and plan) behind a live token family, or undefined when the family was revoked or the user is gone or inactive. */
+export async function findActiveSession(db: DbOrTx, familyId: string, userId: number): Promise<ActiveSession | undefined> {
   const [row] = await db
-    .select({ user: users, family: tokenFamilies })
+    .select({ user: users, family: tokenFamilies, plan: plans })
     .from(tokenFamilies)
     .innerJoin(users, eq(users.id, tokenFamilies.userId))
+    .leftJoin(plans, eq(plans.id, users.planId))
     .where(and(eq(tokenFamilies.id, familyId), eq(tokenFamilies.userId, userId), isNull(tokenFamilies.revokedAt), eq(users.isActive, true)));
   return row;
 }

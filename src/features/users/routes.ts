@@ -12,7 +12,10 @@ export const userRoutes: FastifyPluginAsyncTypebox<{ services: Services; users: 
   app.get(
     '/auth/user/',
     { schema: { tags, summary: "The caller's account, with their plan", security: signedIn, response: { 200: UserSchema, 401: ErrorBody } } },
-    async (request) => users.present(requireUser(request).user),
+    async (request) => {
+      const auth = requireUser(request);
+      return users.present(auth.user, auth.plan);
+    },
   );
 
   app.put(
@@ -26,7 +29,10 @@ export const userRoutes: FastifyPluginAsyncTypebox<{ services: Services; users: 
         response,
       },
     },
-    async (request) => users.present(await users.update(requireUser(request).user, request.body)),
+    async (request) => {
+      const auth = requireUser(request);
+      return users.present(await users.update(auth.user, request.body), auth.plan);
+    },
   );
 
   app.patch(
@@ -40,6 +46,9 @@ export const userRoutes: FastifyPluginAsyncTypebox<{ services: Services; users: 
         response,
       },
     },
-    async (request) => users.present(await users.update(requireUser(request).user, request.body)),
+    async (request) => {
+      const auth = requireUser(request);
+      return users.present(await users.update(auth.user, request.body), auth.plan);
+    },
   );
 };

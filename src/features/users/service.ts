@@ -1,7 +1,7 @@
 import { ValidationError } from '../../http/errors.js';
 import type { Services } from '../../services.js';
 import { emailProblem, normaliseEmail } from '../auth/email-rules.js';
-import { findPlanById } from '../plans/repository.js';
+import { findPlanById, type PlanRow } from '../plans/repository.js';
 import type { PlanService } from '../plans/service.js';
 import { emailTaken, updateUser, usernameTaken, type UserChanges, type UserRow } from './repository.js';
 import type { UserBody, UserPatch } from './schema.js';
@@ -22,8 +22,12 @@ export class UserService {
     private readonly plans: PlanService,
   ) {}
 
-  async present(user: UserRow): Promise<UserBody> {
-    const plan = user.planId === null ? undefined : await findPlanById(this.services.database.db, user.planId);
+  /** The user object; pass the plan when it is at hand (a signed-in request has it) to save a query. */
+  async present(user: UserRow, knownPlan?: PlanRow | null): Promise<UserBody> {
+    let plan = knownPlan;
+    if (plan === undefined || (plan?.id ?? null) !== user.planId) {
+      plan = user.planId === null ? null : ((await findPlanById(this.services.database.db, user.planId)) ?? null);
+    }
     const interval = user.subscriptionInterval;
     return {
       pk: user.id,
