@@ -1,14 +1,21 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import type { FastifyRequest } from 'fastify';
 import { ErrorBody, FieldErrorsBody } from '../../http/common-schemas.js';
 import type { Services } from '../../services.js';
 import { requireUser, signedIn } from '../auth/authenticate.js';
-import { UserPatchBody, UserPutBody, UserSchema } from './schema.js';
+import { UserPatchBody, UserPutBody, UserSchema, type UserPatch } from './schema.js';
 import type { UserService } from './service.js';
 
 const tags = ['auth'];
 const response = { 200: UserSchema, 400: FieldErrorsBody, 401: ErrorBody, 403: ErrorBody };
 
 export const userRoutes: FastifyPluginAsyncTypebox<{ services: Services; users: UserService }> = async (app, { users }) => {
+  // PUT and PATCH differ only in what their schemas require.
+  const updateProfile = async (request: FastifyRequest, changes: UserPatch) => {
+    const auth = requireUser(request);
+    return users.present(await users.update(auth.user, changes), auth.plan);
+  };
+
   app.get(
     '/auth/user/',
     { schema: { tags, summary: "The caller's account, with their plan", security: signedIn, response: { 200: UserSchema, 401: ErrorBody } } },
@@ -29,10 +36,7 @@ export const userRoutes: FastifyPluginAsyncTypebox<{ services: Services; users: 
         response,
       },
     },
-    async (request) => {
-      const auth = requireUser(request);
-      return users.present(await users.update(auth.user, request.body), auth.plan);
-    },
+    async (request) => updateProfile(request, request.body),
   );
 
   app.patch(
@@ -46,9 +50,6 @@ export const userRoutes: FastifyPluginAsyncTypebox<{ services: Services; users: 
         response,
       },
     },
-    async (request) => {
-      const auth = requireUser(request);
-      return users.present(await users.update(auth.user, request.body), auth.plan);
-    },
+    async (request) => updateProfile(request, request.body),
   );
 };
