@@ -93,7 +93,7 @@ export async function buildApp(services: Services): Promise<App> {
 
   await app.register(healthRoutes, { services });
   await app.register(authRoutes, { services, auth, users });
-  await app.register(userRoutes, { services, users });
+  await app.register(userRoutes, { users });
   await app.register(planRoutes, { plans });
 
   return app;

@@ -1,7 +1,6 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { FastifyRequest } from 'fastify';
 import { ErrorBody, FieldErrorsBody } from '../../http/common-schemas.js';
-import type { Services } from '../../services.js';
 import { requireUser, signedIn } from '../auth/authenticate.js';
 import { UserPatchBody, UserPutBody, UserSchema, type UserPatch } from './schema.js';
 import type { UserService } from './service.js';
@@ -9,7 +8,7 @@ import type { UserService } from './service.js';
 const tags = ['auth'];
 const response = { 200: UserSchema, 400: FieldErrorsBody, 401: ErrorBody, 403: ErrorBody };
 
-export const userRoutes: FastifyPluginAsyncTypebox<{ services: Services; users: UserService }> = async (app, { users }) => {
+export const userRoutes: FastifyPluginAsyncTypebox<{ users: UserService }> = async (app, { users }) => {
   // PUT and PATCH differ only in what their schemas require.
   const updateProfile = async (request: FastifyRequest, changes: UserPatch) => {
     const auth = requireUser(request);
