@@ -259,6 +259,28 @@ for (const target of storageTargets()) {
       expect(response.json()).toEqual({ id_token: ['This field is required.'] });
     });
 
+    describe("with Google's keys out of reach", () => {
+      let cutOff: TestApp;
+      beforeAll(async () => {
+        // Port 1 on loopback: nothing listens, so fetching the keys fails at once.
+        cutOff = await createTestApp(target.name, { GOOGLE_CLIENT_ID: CLIENT_ID, GOOGLE_JWKS_URL: 'http://127.0.0.1:1/certs' });
+      });
+      afterAll(async () => cutOff.close());
+
+      it('answers 503 (try again), not "invalid token", and creates no user', async () => {
+        const [before] = await cutOff.services.database.db.select({ n: count() }).from(users);
+        const response = await cutOff.app.inject({
+          method: 'POST',
+          url: '/auth/social/login/google/',
+          payload: { id_token: await googleIdToken(googleAccount()) },
+        });
+        expect(response.statusCode).toBe(503);
+        expect(response.json()).toEqual({ detail: 'Google sign-in is unavailable right now; try again shortly.', code: 'service_unavailable' });
+        const [after] = await cutOff.services.database.db.select({ n: count() }).from(users);
+        expect(after?.n).toBe(before?.n);
+      });
+    });
+
     describe('without GOOGLE_CLIENT_ID', () => {
       let unconfigured: TestApp;
       beforeAll(async () => {

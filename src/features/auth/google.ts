@@ -1,4 +1,4 @@
-import { createRemoteJWKSet, jwtVerify } from 'jose';
+import { createRemoteJWKSet, errors as joseErrors, jwtVerify } from 'jose';
 import { AppError, ValidationError } from '../../http/errors.js';
 
 export interface GoogleIdentity {
@@ -27,7 +27,11 @@ export class GoogleVerifier {
     let payload;
     try {
       ({ payload } = await jwtVerify(idToken, this.keys, { issuer: GOOGLE_ISSUERS, audience: this.clientId, algorithms: ['RS256'] }));
-    } catch {
+    } catch (error) {
+      // Google's keys could not be fetched: the token may be fine, the service is what failed.
+      if (error instanceof joseErrors.JWKSTimeout || !(error instanceof joseErrors.JOSEError)) {
+        throw new AppError('service_unavailable', 'Google sign-in is unavailable right now; try again shortly.');
+      }
       throw ValidationError.field('non_field_errors', 'Invalid Google ID token.');
     }
     if (typeof payload.sub !== 'string' || typeof payload.email !== 'string') {
