@@ -5,7 +5,7 @@ import { configurationTable } from './config-table.js';
 import type { Logger } from 'pino';
 import { seedPlans } from './features/plans/seed.js';
 import { SuperuserInputError, createSuperuser } from './features/users/superuser.js';
-import { openDatabase, type Database } from './infra/db/database.js';
+import { DataDirInUseError, openDatabase, type Database } from './infra/db/database.js';
 import { prepareDatabase } from './process/prepare-database.js';
 import { SchemaOutOfDateError } from './services.js';
 import { createLogger } from './logger.js';
@@ -128,7 +128,7 @@ program
   });
 
 program.parseAsync(process.argv).catch((error: unknown) => {
-  if (error instanceof SchemaOutOfDateError) {
+  if (error instanceof SchemaOutOfDateError || error instanceof DataDirInUseError) {
     process.stderr.write(`${error.message}\n`);
     process.exit(2);
   }

@@ -82,6 +82,47 @@ describe('embedded start: no database, no Redis, no configuration', () => {
   });
 });
 
+describe('embedded store safety', () => {
+  let dataDir: string;
+  beforeAll(async () => {
+    dataDir = await mkdtemp(path.join(tmpdir(), 'cvimprover-embedded-'));
+  });
+  afterAll(async () => rm(dataDir, { recursive: true, force: true }));
+
+  it('keeps a committed account when the process is killed, and refuses a second process on the same data', async () => {
+    const env = { DATA_DIR: dataDir, PORT: '0' };
+    const person = { username: 'survivor', email: 'survivor@example.org', password1: 'Granite-orbit-43-lamp', password2: 'Granite-orbit-43-lamp' };
+    const first = new CliProcess(['serve'], env);
+    try {
+      const base = await first.baseUrl();
+      const registration = await fetch(`${base}/auth/registration/`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(person) });
+      expect(registration.status).toBe(201);
+
+      // A second process on the same directory would corrupt it: it must refuse, and say why.
+      const rival = await runCli(['serve'], env);
+      expect(rival.code).toBe(2);
+      expect(rival.output).toContain('is in use by another cvimprover process');
+    } finally {
+      first.kill('SIGKILL');
+      expect(await first.exited).toBeNull();
+    }
+
+    // After the crash the next start waits out the dead process's lock, then has everything it committed.
+    const second = new CliProcess(['serve'], env);
+    try {
+      const base = await second.baseUrl(30_000);
+      const login = await fetch(`${base}/auth/login/`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ username: person.username, password: person.password1 }),
+      });
+      expect(login.status).toBe(200);
+    } finally {
+      expect(await second.stop()).toBe(0);
+    }
+  }, 60_000);
+});
+
 describe('command line', () => {
   it('refuses a bad variable, naming it, with exit code 2', async () => {
     const result = await runCli(['serve'], { PORT: 'http' });

@@ -58,8 +58,8 @@ export class CliProcess {
   }
 
   /** The base URL of a serving process, from its "Server listening" line. */
-  async baseUrl(): Promise<string> {
-    await this.waitForLog('ready');
+  async baseUrl(timeoutMs?: number): Promise<string> {
+    await this.waitForLog('ready', timeoutMs);
     const listening = this.lines.map((line) => /Server listening at (http:\/\/127\.0\.0\.1:\d+)/.exec(line)?.[1]).find(Boolean);
     if (!listening) throw new Error(`no listening address in output:\n${this.lines.join('\n')}`);
     return listening;

@@ -9,6 +9,7 @@ import { pgSchema, serial, type PgDatabase, type PgQueryResultHKT } from 'drizzl
 import { drizzle as drizzlePglite } from 'drizzle-orm/pglite';
 import { migrate as migratePglite } from 'drizzle-orm/pglite/migrator';
 import pg from 'pg';
+import lockfile from 'proper-lockfile';
 import { packageRoot } from '../../paths.js';
 import * as schema from './schema.js';
 
@@ -89,15 +90,46 @@ function openPostgres(databaseUrl: string): Database {
   };
 }
 
+/** Thrown when another process holds the embedded database. */
+export class DataDirInUseError extends Error {
+  constructor(dataDir: string) {
+    super(`${dataDir} is in use by another cvimprover process; the embedded database belongs to one process (use DATABASE_URL to run several).`);
+    this.name = 'DataDirInUseError';
+  }
+}
+
+/**
+ * Two processes on one PGlite directory would corrupt it, so the directory is locked. A lock left
+ * by a killed process goes stale after 10 s; a start right after such a crash waits that long.
+ */
+async function lockDataDir(dataDir: string): Promise<() => Promise<void>> {
+  try {
+    return await lockfile.lock(dataDir, {
+      stale: 10_000,
+      retries: { retries: 12, factor: 1, minTimeout: 1000, maxTimeout: 1000 },
+      // A long pause of the event loop must not crash the process; a rival would still be refused while it lives.
+      onCompromised: () => undefined,
+    });
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ELOCKED') throw new DataDirInUseError(dataDir);
+    throw error;
+  }
+}
+
 async function openPglite(options: DatabaseOptions): Promise<Database> {
   let dataDir: string | undefined;
+  let unlock: (() => Promise<void>) | undefined;
   if (!options.inMemory) {
     dataDir = path.join(options.dataDir, 'pgdata');
     await mkdir(dataDir, { recursive: true });
+    unlock = await lockDataDir(dataDir);
   }
   const client = await PGlite.create({
     ...(dataDir ? { dataDir } : {}),
     ...(options.pgliteTemplate ? { loadDataDir: options.pgliteTemplate } : {}),
+  }).catch(async (error: unknown) => {
+    await unlock?.();
+    throw error;
   });
   const db = drizzlePglite(client, { schema });
   return {
@@ -112,6 +144,7 @@ async function openPglite(options: DatabaseOptions): Promise<Database> {
     },
     async close() {
       await client.close();
+      await unlock?.();
     },
   };
 }
