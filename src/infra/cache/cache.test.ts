@@ -43,13 +43,13 @@ for (const implementation of implementations) {
     });
 
     it('counts within a fixed window that starts at the first increment', async () => {
-      expect(await cache.increment('hits', 1)).toBe(1);
-      expect(await cache.increment('hits', 1)).toBe(2);
-      await sleep(600);
+      expect(await cache.increment('hits', 2)).toBe(1);
+      expect(await cache.increment('hits', 2)).toBe(2);
+      await sleep(800);
       // A later increment does not push the window out.
-      expect(await cache.increment('hits', 1)).toBe(3);
-      await sleep(600);
-      expect(await cache.increment('hits', 1)).toBe(1);
+      expect(await cache.increment('hits', 2)).toBe(3);
+      await sleep(1500);
+      expect(await cache.increment('hits', 2)).toBe(1);
     });
 
     it('counts concurrent increments exactly', async () => {
