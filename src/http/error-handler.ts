@@ -46,7 +46,7 @@ function fieldOf(error: FastifySchemaValidationError): string {
   return segments.length > 0 ? segments.join('.') : NON_FIELD;
 }
 
-export function fieldErrorsFromSchema(errors: FastifySchemaValidationError[], context: string | undefined): Record<string, string[]> {
+function fieldErrorsFromSchema(errors: FastifySchemaValidationError[], context: string | undefined): Record<string, string[]> {
   const fields: Record<string, string[]> = {};
   for (const error of errors) {
     // anyOf/oneOf report each branch plus a summary; the summary alone says nothing useful.

@@ -1,4 +1,4 @@
-import { Type, type Static } from 'typebox';
+import { Type } from 'typebox';
 import { UserSchema } from '../users/schema.js';
 import { MAX_EMAIL_LENGTH } from './email-rules.js';
 import { MAX_PASSWORD_LENGTH } from './passwords.js';
@@ -13,7 +13,6 @@ export const RegistrationBody = Type.Object({
   password1: password(),
   password2: password(),
 });
-export type Registration = Static<typeof RegistrationBody>;
 
 export const LoginBody = Type.Object({
   username: Type.Optional(Type.String({ maxLength: 254, description: 'username or e-mail address' })),

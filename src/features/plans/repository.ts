@@ -1,4 +1,4 @@
-import { asc, eq, sql } from 'drizzle-orm';
+import { asc, eq } from 'drizzle-orm';
 import type { DbOrTx } from '../../infra/db/database.js';
 import { plans } from '../../infra/db/schema.js';
 
@@ -27,9 +27,4 @@ export async function insertMissingPlans(db: DbOrTx, rows: NewPlan[]): Promise<s
     .onConflictDoNothing({ target: plans.name })
     .returning({ name: plans.name });
   return created.map((row) => row.name);
-}
-
-export async function countPlans(db: DbOrTx): Promise<number> {
-  const [row] = await db.select({ count: sql<number>`count(*)::int` }).from(plans);
-  return row?.count ?? 0;
 }

@@ -59,7 +59,7 @@ class OutboxMailer implements Mailer {
   close(): void {}
 }
 
-export function outboxDirectory(config: Config): string {
+function outboxDirectory(config: Config): string {
   return path.join(config.dataDir, 'mail-outbox');
 }
 
