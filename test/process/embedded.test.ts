@@ -1,7 +1,7 @@
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { openDatabase } from '../../src/infra/db/database.js';
 import { queueProbes } from '../../src/infra/db/schema.js';
 import { CliProcess, runCli } from '../support/cli-process.js';
@@ -17,14 +17,25 @@ async function health(base: string): Promise<{ status: number; body: HealthBody 
   return { status: response.status, body: (await response.json()) as HealthBody };
 }
 
+function postJson(base: string, path: string, body: object): Promise<Response> {
+  return fetch(`${base}${path}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+}
+
+/** A fresh DATA_DIR for each test; all are removed at the end. */
+const dataDirs: string[] = [];
+async function freshDataDir(): Promise<string> {
+  const dataDir = await mkdtemp(path.join(tmpdir(), 'cvimprover-embedded-'));
+  dataDirs.push(dataDir);
+  return dataDir;
+}
+afterAll(async () => {
+  for (const dataDir of dataDirs) await rm(dataDir, { recursive: true, force: true });
+});
+
 describe('embedded start: no database, no Redis, no configuration', () => {
-  let dataDir: string;
-  beforeAll(async () => {
-    dataDir = await mkdtemp(path.join(tmpdir(), 'cvimprover-embedded-'));
-  });
-  afterAll(async () => rm(dataDir, { recursive: true, force: true }));
 
   it('is healthy within 15 s, and keeps its data across a restart', async () => {
+    const dataDir = await freshDataDir();
     const env = { DATA_DIR: dataDir, PORT: '0' };
     const person = { username: 'restarter', email: 'restarter@example.org', password1: 'Granite-orbit-42-lamp', password2: 'Granite-orbit-42-lamp' };
     const started = Date.now();
@@ -40,11 +51,7 @@ describe('embedded start: no database, no Redis, no configuration', () => {
       expect(body.engines).toEqual({ db: 'pglite', queue: 'in-process', cache: 'memory', llm: 'offline' });
       expect(Date.now() - started).toBeLessThan(15_000);
       firstPid = first.pid;
-      const registration = await fetch(`${base}/auth/registration/`, {
-        method: 'POST',
-        headers: { 'content-type': 'application/json' },
-        body: JSON.stringify(person),
-      });
+      const registration = await postJson(base, '/auth/registration/', person);
       expect(registration.status).toBe(201);
       access = ((await registration.json()) as { access: string }).access;
     } finally {
@@ -60,11 +67,7 @@ describe('embedded start: no database, no Redis, no configuration', () => {
       const me = await fetch(`${base}/auth/user/`, { headers: { authorization: `Bearer ${access}` } });
       expect(me.status).toBe(200);
       expect(await me.json()).toMatchObject({ username: person.username, plan: { name: 'Free' } });
-      const login = await fetch(`${base}/auth/login/`, {
-        method: 'POST',
-        headers: { 'content-type': 'application/json' },
-        body: JSON.stringify({ username: person.username, password: person.password1 }),
-      });
+      const login = await postJson(base, '/auth/login/', { username: person.username, password: person.password1 });
       expect(login.status).toBe(200);
     } finally {
       expect(await second.stop()).toBe(0);
@@ -83,19 +86,15 @@ describe('embedded start: no database, no Redis, no configuration', () => {
 });
 
 describe('embedded store safety', () => {
-  let dataDir: string;
-  beforeAll(async () => {
-    dataDir = await mkdtemp(path.join(tmpdir(), 'cvimprover-embedded-'));
-  });
-  afterAll(async () => rm(dataDir, { recursive: true, force: true }));
 
   it('keeps a committed account when the process is killed, and refuses a second process on the same data', async () => {
+    const dataDir = await freshDataDir();
     const env = { DATA_DIR: dataDir, PORT: '0' };
     const person = { username: 'survivor', email: 'survivor@example.org', password1: 'Granite-orbit-43-lamp', password2: 'Granite-orbit-43-lamp' };
     const first = new CliProcess(['serve'], env);
     try {
       const base = await first.baseUrl();
-      const registration = await fetch(`${base}/auth/registration/`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(person) });
+      const registration = await postJson(base, '/auth/registration/', person);
       expect(registration.status).toBe(201);
 
       // A second process on the same directory would corrupt it: it must refuse, and say why.
@@ -111,11 +110,7 @@ describe('embedded store safety', () => {
     const second = new CliProcess(['serve'], env);
     try {
       const base = await second.baseUrl(30_000);
-      const login = await fetch(`${base}/auth/login/`, {
-        method: 'POST',
-        headers: { 'content-type': 'application/json' },
-        body: JSON.stringify({ username: person.username, password: person.password1 }),
-      });
+      const login = await postJson(base, '/auth/login/', { username: person.username, password: person.password1 });
       expect(login.status).toBe(200);
     } finally {
       expect(await second.stop()).toBe(0);

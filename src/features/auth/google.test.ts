@@ -105,6 +105,15 @@ beforeAll(async () => {
 });
 afterAll(async () => jwks.close());
 
+function signInWithGoogle(testApp: TestApp, body: Record<string, unknown>): Promise<LightMyRequestResponse> {
+  return testApp.app.inject({ method: 'POST', url: '/auth/social/login/google/', payload: body });
+}
+
+async function countUsers(testApp: TestApp): Promise<number> {
+  const [row] = await testApp.services.database.db.select({ n: count() }).from(users);
+  return Number(row?.n);
+}
+
 for (const target of storageTargets()) {
   describe.runIf(target.available)(`Google sign-in on ${target.name}`, () => {
     let testApp: TestApp;
@@ -114,13 +123,8 @@ for (const target of storageTargets()) {
     });
     afterAll(async () => testApp.close());
 
-    const googleLogin = (body: Record<string, unknown>): Promise<LightMyRequestResponse> =>
-      testApp.app.inject({ method: 'POST', url: '/auth/social/login/google/', payload: body });
-
-    const userCount = async (): Promise<number> => {
-      const [row] = await testApp.services.database.db.select({ n: count() }).from(users);
-      return Number(row?.n);
-    };
+    const googleLogin = (body: Record<string, unknown>) => signInWithGoogle(testApp, body);
+    const userCount = () => countUsers(testApp);
 
     it('creates a Free account for a new Google identity, signs it in, and signs the same account in again', async () => {
       const account = googleAccount();
@@ -259,46 +263,23 @@ for (const target of storageTargets()) {
       expect(response.json()).toEqual({ id_token: ['This field is required.'] });
     });
 
-    describe("with Google's keys out of reach", () => {
-      let cutOff: TestApp;
+    describe.each([
+      // Port 1 on loopback: nothing listens, so fetching the keys fails at once.
+      ["with Google's keys out of reach", { GOOGLE_CLIENT_ID: CLIENT_ID, GOOGLE_JWKS_URL: 'http://127.0.0.1:1/certs' }, 'Google sign-in is unavailable right now; try again shortly.'],
+      ['without GOOGLE_CLIENT_ID', {}, 'Google sign-in is not configured.'],
+    ])('%s', (_situation, env: Record<string, string>, detail) => {
+      let unusable: TestApp;
       beforeAll(async () => {
-        // Port 1 on loopback: nothing listens, so fetching the keys fails at once.
-        cutOff = await createTestApp(target.name, { GOOGLE_CLIENT_ID: CLIENT_ID, GOOGLE_JWKS_URL: 'http://127.0.0.1:1/certs' });
+        unusable = await createTestApp(target.name, env);
       });
-      afterAll(async () => cutOff.close());
+      afterAll(async () => unusable.close());
 
-      it('answers 503 (try again), not "invalid token", and creates no user', async () => {
-        const [before] = await cutOff.services.database.db.select({ n: count() }).from(users);
-        const response = await cutOff.app.inject({
-          method: 'POST',
-          url: '/auth/social/login/google/',
-          payload: { id_token: await googleIdToken(googleAccount()) },
-        });
+      it('answers 503 (try again later), not "invalid token", and creates no user', async () => {
+        const before = await countUsers(unusable);
+        const response = await signInWithGoogle(unusable, { id_token: await googleIdToken(googleAccount()) });
         expect(response.statusCode).toBe(503);
-        expect(response.json()).toEqual({ detail: 'Google sign-in is unavailable right now; try again shortly.', code: 'service_unavailable' });
-        const [after] = await cutOff.services.database.db.select({ n: count() }).from(users);
-        expect(after?.n).toBe(before?.n);
-      });
-    });
-
-    describe('without GOOGLE_CLIENT_ID', () => {
-      let unconfigured: TestApp;
-      beforeAll(async () => {
-        unconfigured = await createTestApp(target.name);
-      });
-      afterAll(async () => unconfigured.close());
-
-      it('answers 503 and creates no user', async () => {
-        const [before] = await unconfigured.services.database.db.select({ n: count() }).from(users);
-        const response = await unconfigured.app.inject({
-          method: 'POST',
-          url: '/auth/social/login/google/',
-          payload: { id_token: await googleIdToken(googleAccount()) },
-        });
-        expect(response.statusCode).toBe(503);
-        expect(response.json()).toEqual({ detail: 'Google sign-in is not configured.', code: 'service_unavailable' });
-        const [after] = await unconfigured.services.database.db.select({ n: count() }).from(users);
-        expect(after?.n).toBe(before?.n);
+        expect(response.json()).toEqual({ detail, code: 'service_unavailable' });
+        expect(await countUsers(unusable)).toBe(before);
       });
     });
   });
