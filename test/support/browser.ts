@@ -44,6 +44,18 @@ export class Browser {
   patch(url: string, body: unknown) {
     return this.request('PATCH', url, body);
   }
+
+  /** Signs a new person up as the client does (CSRF cookie first); fails loudly if that does not work. */
+  async signUp(person: { username: string; email: string; password: string }): Promise<void> {
+    await this.get('/auth/csrf-token/');
+    const response = await this.post('/auth/registration/', {
+      username: person.username,
+      email: person.email,
+      password1: person.password,
+      password2: person.password,
+    });
+    if (response.statusCode !== 201) throw new Error(`sign-up failed: ${response.statusCode} ${response.body}`);
+  }
 }
 
 let counter = 0;

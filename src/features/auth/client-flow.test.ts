@@ -128,8 +128,7 @@ for (const target of storageTargets()) {
     it('ends the sign-in for a token stolen before logout, not just the cookies', async () => {
       const browser = new Browser(testApp.app);
       const person = newPerson('stolen');
-      await browser.get('/auth/csrf-token/');
-      await browser.post('/auth/registration/', { username: person.username, email: person.email, password1: person.password, password2: person.password });
+      await browser.signUp(person);
       const stolenAccess = browser.cookies.get('access-token');
       expect(stolenAccess).toBeDefined();
       expect((await browser.post('/auth/logout/', {})).statusCode).toBe(200);

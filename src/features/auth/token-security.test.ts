@@ -90,8 +90,7 @@ for (const target of storageTargets()) {
     it('refreshes from the refresh-token cookie, with the CSRF header', async () => {
       const browser = new Browser(testApp.app);
       const person = newPerson('cookie');
-      await browser.get('/auth/csrf-token/');
-      await browser.post('/auth/registration/', { username: person.username, email: person.email, password1: person.password, password2: person.password });
+      await browser.signUp(person);
       const before = browser.cookies.get('refresh-token');
       const response = await browser.post('/auth/token/refresh/', {});
       expect(response.statusCode).toBe(200);
@@ -115,8 +114,7 @@ for (const target of storageTargets()) {
       async function signedInBrowser(sendCsrfHeader: boolean): Promise<Browser> {
         const setup = new Browser(testApp.app);
         const person = newPerson('csrf');
-        await setup.get('/auth/csrf-token/');
-        await setup.post('/auth/registration/', { username: person.username, email: person.email, password1: person.password, password2: person.password });
+        await setup.signUp(person);
         const browser = new Browser(testApp.app, { sendCsrfHeader });
         for (const [name, value] of setup.cookies) browser.cookies.set(name, value);
         return browser;
