@@ -5,9 +5,8 @@ import { configurationTable } from './config-table.js';
 import type { Logger } from 'pino';
 import { seedPlans } from './features/plans/seed.js';
 import { SuperuserInputError, createSuperuser } from './features/users/superuser.js';
-import { DataDirInUseError, openDatabase, type Database } from './infra/db/database.js';
+import { DataDirInUseError, SchemaOutOfDateError, openDatabase, type Database } from './infra/db/database.js';
 import { prepareDatabase } from './process/prepare-database.js';
-import { SchemaOutOfDateError } from './services.js';
 import { createLogger } from './logger.js';
 import { runProcess } from './process/run-process.js';
 

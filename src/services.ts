@@ -10,7 +10,7 @@ import type { Cache } from './infra/cache/cache.js';
 import { MemoryCache } from './infra/cache/memory-cache.js';
 import { RedisCache } from './infra/cache/redis-cache.js';
 import { CpuPool } from './infra/cpu/cpu-pool.js';
-import { openDatabase, type Database } from './infra/db/database.js';
+import { SchemaOutOfDateError, openDatabase, type Database } from './infra/db/database.js';
 import { BullmqQueue } from './infra/queue/bullmq-queue.js';
 import { InProcessQueue } from './infra/queue/in-process-queue.js';
 import type { JobQueue } from './infra/queue/job-queue.js';
@@ -46,14 +46,6 @@ export interface ServiceOptions {
   pgliteTemplate?: Blob;
   /** Apply pending migrations and seed plans on open (the embedded default). */
   migrate?: boolean;
-}
-
-/** The database lacks migrations this code needs: `cvimprover migrate` must run first. */
-export class SchemaOutOfDateError extends Error {
-  constructor(readonly pending: number) {
-    super(`The database lacks ${pending} migration(s) this version needs; run \`cvimprover migrate\` first.`);
-    this.name = 'SchemaOutOfDateError';
-  }
 }
 
 /** Embedded mode keeps its generated key beside its data, so tokens survive a restart. */

@@ -371,3 +371,37 @@ for (const target of storageTargets()) {
     });
   });
 }
+
+describe('password reset with the mail server down', () => {
+  let testApp: TestApp;
+  let worker: RunningWorker;
+  beforeAll(async () => {
+    // Port 1 on loopback: nothing listens, so every delivery fails at once.
+    testApp = await createTestApp('pglite', { SMTP_URL: 'smtp://127.0.0.1:1' });
+    worker = startWorker(testApp.services);
+  });
+  afterAll(async () => {
+    await worker.stop(1000);
+    await testApp.close();
+  });
+
+  it('still answers the request, and the job keeps the failure and tries again', async () => {
+    const person = await registerPerson(testApp.app, 'nomail');
+    const response = await testApp.app.inject({ method: 'POST', url: '/auth/password/reset/', payload: { email: person.email } });
+    expect(response.statusCode).toBe(200);
+    expect(response.json()).toEqual(MAIL_SENT);
+    const job = await waitFor(
+      async () => {
+        const [row] = await testApp.services.database.db.select().from(jobs).where(eq(jobs.kind, RESET_MAIL_KIND));
+        return row?.errorCode ? row : undefined;
+      },
+      MAIL_TIMEOUT_MS,
+      'the failed delivery to be recorded',
+    );
+    expect(job.errorCode).toBe('job_error');
+    expect(job.error).toMatch(/ECONNREFUSED/);
+    // A retry is scheduled (or already under way), not given up after one failure.
+    expect(['queued', 'running']).toContain(job.status);
+    expect(job.maxAttempts).toBeGreaterThan(1);
+  });
+});

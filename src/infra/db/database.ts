@@ -90,6 +90,14 @@ function openPostgres(databaseUrl: string): Database {
   };
 }
 
+/** The database lacks migrations this code needs: `cvimprover migrate` must run first. */
+export class SchemaOutOfDateError extends Error {
+  constructor(readonly pending: number) {
+    super(`The database lacks ${pending} migration(s) this version needs; run \`cvimprover migrate\` first.`);
+    this.name = 'SchemaOutOfDateError';
+  }
+}
+
 /** Thrown when another process holds the embedded database. */
 export class DataDirInUseError extends Error {
   constructor(dataDir: string) {
