@@ -21,9 +21,11 @@ export function startWorker(services: Services, handlers: ReadonlyMap<string, Jo
     logger: logger.child({ role: 'worker' }),
   });
   queue.consume(runner.deliver, config.workerConcurrency);
-  // With the in-process queue the sweep is also how jobs committed by other processes arrive,
-  // so it runs often; with BullMQ it is only the backstop.
-  const intervalMs = queue.kind === 'in-process' ? 1000 : Math.min(5000, (config.jobLeaseSeconds * 1000) / 2);
+  // With the in-process queue on a shared PostgreSQL, the sweep is how jobs committed by other
+  // processes arrive, so it runs often. Otherwise (BullMQ, or the embedded database, which only this
+  // process writes) every job is enqueued after its commit and the sweep is only the backstop.
+  const sweepDelivers = queue.kind === 'in-process' && database.driver === 'postgres';
+  const intervalMs = sweepDelivers ? 1000 : Math.min(5000, (config.jobLeaseSeconds * 1000) / 2);
   const reconciler = new Reconciler(database, jobs, intervalMs, logger);
   reconciler.start();
   logger.info({ queue: queue.kind, concurrency: config.workerConcurrency }, 'worker started');
