@@ -102,7 +102,7 @@ async function measurePlans(layout: Layout, app: App): Promise<Pick<LayoutResult
 
 // No worker: none of these requests enqueues a job.
 async function benchmark(layout: Layout): Promise<LayoutResult> {
-  const app = await buildApp(layout.services);
+  const app = await buildApp(layout.services, layout.features);
   try {
     const people: Person[] = [];
     const registration = await measureRegistration(layout, app, people);

@@ -6,16 +6,15 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { and, eq, sql } from 'drizzle-orm';
 import { buildApp } from '../src/app.js';
-import { queueProbeJob } from '../src/features/health/jobs.js';
 import { jobs } from '../src/infra/db/schema.js';
+import { Type } from 'typebox';
 import type { JobHandler } from '../src/jobs/job-handler.js';
 import { findJob } from '../src/jobs/job-repository.js';
-import { jobHandlersByKind } from '../src/jobs/registry.js';
 import { startWorker } from '../src/process/worker-role.js';
 import type { Services } from '../src/services.js';
 import { ascending, benchmarkLayouts, injectExpecting, percentile, runConcurrently, timeSequential, type Layout, type TableRow, type Timing } from './support.js';
 
-const BENCH_KIND = 'bench_noop';
+const benchNoopKind = { kind: 'bench_noop', payload: Type.Object({ phase: Type.String() }), maxAttempts: 1 } as const;
 // Unmeasured: the first jobs pay for JIT, connection set-up and BullMQ's blocking connection.
 const LATENCY_WARMUP_JOBS = 10;
 const LATENCY_JOBS = 200;
@@ -34,9 +33,8 @@ const JOB_ENV = {
   WORKER_CONCURRENCY: '8',
 } as const;
 
-const benchNoopJob: JobHandler<Services> = {
-  kind: BENCH_KIND,
-  maxAttempts: 1,
+const benchNoopJob: JobHandler<typeof benchNoopKind.payload> = {
+  ...benchNoopKind,
   async perform() {},
 };
 
@@ -51,7 +49,7 @@ interface LayoutResult {
 }
 
 async function submitJob(services: Services, phase: string): Promise<string> {
-  return services.jobs.transactionWithJobs(async (_tx, addJob) => (await addJob({ kind: BENCH_KIND, payload: { phase } })).id);
+  return services.jobs.transactionWithJobs(async (_tx, addJob) => (await addJob(benchNoopKind, { phase })).id);
 }
 
 async function waitForSucceeded(services: Services, jobId: string): Promise<void> {
@@ -80,7 +78,7 @@ async function countByStatus(services: Services, phase: string): Promise<{ succe
       failed: sql<number>`count(*) filter (where ${jobs.status} = 'failed')`.mapWith(Number),
     })
     .from(jobs)
-    .where(and(eq(jobs.kind, BENCH_KIND), sql`${jobs.payload}->>'phase' = ${phase}`));
+    .where(and(eq(jobs.kind, benchNoopKind.kind), sql`${jobs.payload}->>'phase' = ${phase}`));
   return row ?? { succeeded: 0, failed: 0 };
 }
 
@@ -106,8 +104,8 @@ async function measureThroughput(services: Services): Promise<number> {
   return THROUGHPUT_JOBS / ((performance.now() - started) / 1000);
 }
 
-async function measureHealth(services: Services): Promise<Timing> {
-  const app = await buildApp(services);
+async function measureHealth(layout: Layout): Promise<Timing> {
+  const app = await buildApp(layout.services, layout.features);
   try {
     return await timeSequential(HEALTH_REQUESTS, () => injectExpecting(app, { method: 'GET', url: '/core/health/' }, 200), HEALTH_WARMUP_REQUESTS);
   } finally {
@@ -117,8 +115,8 @@ async function measureHealth(services: Services): Promise<Timing> {
 
 async function benchmark(layout: Layout): Promise<LayoutResult> {
   const { services } = layout;
-  // The probe handler is registered too: without it every health check waits out its probe and answers 503.
-  const worker = startWorker(services, jobHandlersByKind([queueProbeJob, benchNoopJob]));
+  // The service's own handlers too: without the probe's, every health check waits out its probe and answers 503.
+  const worker = startWorker(services, layout.features, [...layout.features.jobHandlers, benchNoopJob]);
   try {
     const latency = await measureLatency(services);
     const latencyResult = { latencyP50: percentile(latency, 50), latencyP95: percentile(latency, 95), latencyP99: percentile(latency, 99) };
@@ -128,7 +126,7 @@ async function benchmark(layout: Layout): Promise<LayoutResult> {
     );
     const jobsPerSecond = await measureThroughput(services);
     console.log(`${layout.name}: throughput of ${THROUGHPUT_JOBS} jobs, ${THROUGHPUT_SUBMITTERS} submitters  ${jobsPerSecond.toFixed(0)} jobs/s`);
-    const health = await measureHealth(services);
+    const health = await measureHealth(layout);
     const healthResult = { healthPerSecond: health.perSecond, healthP50: percentile(health.sorted, 50), healthP99: percentile(health.sorted, 99) };
     console.log(
       `${layout.name}: GET /core/health/ x${HEALTH_REQUESTS}  ${healthResult.healthPerSecond.toFixed(0)} req/s  ` +

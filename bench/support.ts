@@ -1,4 +1,5 @@
-// What every benchmark shares: the two storage layouts with their clean-up, timing, and the summary table.
+// What every benchmark shares: the two storage layouts with their clean-up, a database and Redis keys of
+// a run's own, timing, percentiles, and the summary table.
 //
 // Scale-out needs BENCH_DATABASE_URL (default postgres://postgres@127.0.0.1:5432/test) and
 // BENCH_REDIS_URL (default redis://127.0.0.1:6379); without them only the embedded layout runs.
@@ -13,13 +14,18 @@ import pg from 'pg';
 import type { App } from '../src/app.js';
 import { loadConfig } from '../src/config.js';
 import { createLogger } from '../src/logger.js';
-import { createServices, type Services } from '../src/services.js';
+import { startServices } from '../src/process/start-services.js';
+import type { Services } from '../src/services.js';
+import { createFeatures, type Features } from '../src/features.js';
 
 const databaseUrl = process.env.BENCH_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
 const redisUrl = process.env.BENCH_REDIS_URL ?? 'redis://127.0.0.1:6379';
 
+/** Signs the tokens of every benchmarked service; a benchmark's data is thrown away with it. */
+export const BENCH_SECRET_KEY = 'bench-secret-key-long-enough-to-sign-tokens-0123456789';
+
 const BASE_ENV = {
-  SECRET_KEY: 'bench-secret-key-long-enough-to-sign-tokens-0123456789',
+  SECRET_KEY: BENCH_SECRET_KEY,
   LOG_LEVEL: 'silent',
 } as const;
 
@@ -28,6 +34,7 @@ export type LayoutName = 'embedded' | 'scale-out';
 export interface Layout {
   name: LayoutName;
   services: Services;
+  features: Features;
   close(): Promise<void>;
 }
 
@@ -96,15 +103,16 @@ export async function injectExpecting(app: App, request: InjectOptions & { url: 
 async function openEmbedded(env: BenchEnv): Promise<Layout> {
   const dataDir = await mkdtemp(path.join(tmpdir(), 'cvimprover-bench-'));
   try {
-    // createServices keeps PGlite in memory only when it starts from a dump, so start from an empty one.
+    // PGlite stays in memory only when it starts from a dump, so start from an empty one.
     const empty = await PGlite.create();
     const template = await empty.dumpDataDir('none');
     await empty.close();
     const config = loadConfig({ ...BASE_ENV, ...env, DATA_DIR: dataDir });
-    const services = await createServices(config, { logger: createLogger(config.logLevel), role: 'bench', migrate: true, pgliteTemplate: template });
+    const services = await startServices(config, { logger: createLogger(config.logLevel), role: 'bench', schema: 'migrate', pgliteTemplate: template });
     return {
       name: 'embedded',
       services,
+      features: createFeatures(services),
       async close() {
         try {
           await services.close();
@@ -120,7 +128,7 @@ async function openEmbedded(env: BenchEnv): Promise<Layout> {
 }
 
 /** Why the scale-out services cannot be used, or undefined when both answer. */
-async function scaleOutProblem(): Promise<string | undefined> {
+export async function scaleOutProblem(): Promise<string | undefined> {
   const problems: string[] = [];
   const client = new pg.Client({ connectionString: databaseUrl, connectionTimeoutMillis: 3000 });
   try {
@@ -158,8 +166,31 @@ async function withAdmin(work: (admin: pg.Client) => Promise<void>): Promise<voi
   }
 }
 
+/** A database of its own for one run, on the server at BENCH_DATABASE_URL. */
+export interface BenchDatabase {
+  url: string;
+  /** Drops it, closing whatever connections are still open to it. */
+  drop(): Promise<void>;
+}
+
+export async function createBenchDatabase(): Promise<BenchDatabase> {
+  const name = uniqueName('cvimprover_bench');
+  await withAdmin((admin) => admin.query(`create database ${name}`).then(() => undefined));
+  const url = new URL(databaseUrl);
+  url.pathname = `/${name}`;
+  return {
+    url: url.toString(),
+    drop: () => withAdmin((admin) => admin.query(`drop database if exists ${name} with (force)`).then(() => undefined)),
+  };
+}
+
+/** Redis of the scale-out layout and a key prefix no other run uses, whose keys `deleteRedisKeys` removes. */
+export function benchRedis(): { url: string; keyPrefix: string } {
+  return { url: redisUrl, keyPrefix: uniqueName('cvibench') };
+}
+
 /** BullMQ and the cache leave keys behind; the random prefix makes them safe to delete. */
-async function deleteRedisKeys(prefix: string): Promise<void> {
+export async function deleteRedisKeys(prefix: string): Promise<void> {
   const redis = new Redis(redisUrl, { maxRetriesPerRequest: 1 });
   redis.on('error', () => undefined);
   try {
@@ -175,33 +206,38 @@ async function deleteRedisKeys(prefix: string): Promise<void> {
 }
 
 async function openScaleOut(env: BenchEnv): Promise<Layout> {
-  const databaseName = uniqueName('cvimprover_bench');
-  const redisKeyPrefix = uniqueName('cvibench');
+  const redis = benchRedis();
   const dataDir = await mkdtemp(path.join(tmpdir(), 'cvimprover-bench-'));
   let services: Services | undefined;
-  let databaseCreated = false;
+  let database: BenchDatabase | undefined;
   const close = async (): Promise<void> => {
     try {
       await services?.close();
     } finally {
-      if (databaseCreated) await withAdmin((admin) => admin.query(`drop database if exists ${databaseName} with (force)`).then(() => undefined));
-      await deleteRedisKeys(redisKeyPrefix);
+      await database?.drop();
+      await deleteRedisKeys(redis.keyPrefix);
       await rm(dataDir, { recursive: true, force: true });
     }
   };
   try {
-    await withAdmin((admin) => admin.query(`create database ${databaseName}`).then(() => undefined));
-    databaseCreated = true;
-    const url = new URL(databaseUrl);
-    url.pathname = `/${databaseName}`;
-    const config = loadConfig({ ...BASE_ENV, ...env, DATA_DIR: dataDir, DATABASE_URL: url.toString(), REDIS_URL: redisUrl, REDIS_KEY_PREFIX: redisKeyPrefix });
+    database = await createBenchDatabase();
+    const config = loadConfig({ ...BASE_ENV, ...env, DATA_DIR: dataDir, DATABASE_URL: database.url, REDIS_URL: redis.url, REDIS_KEY_PREFIX: redis.keyPrefix });
     // Migrations and plans, as `cvimprover migrate` would leave them: both layouts then start with the same rows.
-    services = await createServices(config, { logger: createLogger(config.logLevel), role: 'bench', migrate: true });
-    return { name: 'scale-out', services, close };
+    services = await startServices(config, { logger: createLogger(config.logLevel), role: 'bench', schema: 'migrate' });
+    return { name: 'scale-out', services, features: createFeatures(services), close };
   } catch (error) {
     await close();
     throw error;
   }
+}
+
+/** Prints rows of cells under a header: the first `labelColumns` columns left-aligned, the figures right-aligned. */
+export function printColumns(header: readonly string[], lines: readonly (readonly string[])[], labelColumns = 1): void {
+  const widths = header.map((title, column) => Math.max(title.length, ...lines.map((line) => (line[column] ?? '').length)));
+  const format = (cells: readonly string[]): string =>
+    cells.map((cell, column) => (column < labelColumns ? cell.padEnd(widths[column] ?? 0) : cell.padStart(widths[column] ?? 0))).join('  ');
+  console.log(format(header));
+  for (const line of lines) console.log(format(line));
 }
 
 function printTable<R extends { [K in keyof R]: number }>(rows: readonly TableRow<R>[], embedded: R, scaleOut: R | undefined): void {
@@ -212,11 +248,8 @@ function printTable<R extends { [K in keyof R]: number }>(rows: readonly TableRo
     scaleOut ? scaleOut[key].toFixed(digits) : '-',
     scaleOut ? `${(scaleOut[key] / embedded[key]).toFixed(2)}x` : '-',
   ]);
-  const widths = header.map((title, column) => Math.max(title.length, ...lines.map((line) => (line[column] ?? '').length)));
-  const format = (cells: string[]): string => cells.map((cell, column) => (column === 0 ? cell.padEnd(widths[column] ?? 0) : cell.padStart(widths[column] ?? 0))).join('  ');
   console.log('');
-  console.log(format(header));
-  for (const line of lines) console.log(format(line));
+  printColumns(header, lines);
 }
 
 async function run<R>(open: (env: BenchEnv) => Promise<Layout>, env: BenchEnv, benchmark: (layout: Layout) => Promise<R>): Promise<R> {

@@ -1,26 +1,32 @@
 import { randomUUID } from 'node:crypto';
 import cookie from '@fastify/cookie';
 import cors from '@fastify/cors';
+import formbody from '@fastify/formbody';
 import helmet from '@fastify/helmet';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
-import formbody from '@fastify/formbody';
-import { authentication } from './features/auth/authenticate.js';
-import { authRoutes } from './features/auth/routes.js';
-import { AuthService } from './features/auth/service.js';
+import type { Features } from './features.js';
+import { googleRoutes } from './features/auth/google/routes.js';
+import { passwordRoutes } from './features/auth/passwords/routes.js';
+import { authentication } from './features/auth/sessions/authenticate.js';
+import { sessionRoutes } from './features/auth/sessions/routes.js';
 import { healthRoutes } from './features/health/routes.js';
 import { planRoutes } from './features/plans/routes.js';
-import { PlanService } from './features/plans/service.js';
 import { userRoutes } from './features/users/routes.js';
-import { UserService } from './features/users/service.js';
 import { ErrorBody, FieldErrorsBody } from './http/common-schemas.js';
-import { registerErrorHandling } from './http/error-handler.js';
+import { refuseCrossSiteForms } from './http/cross-site.js';
+import { answerFrameworkError, registerErrorHandling } from './http/error-handler.js';
 import { registerOpenApi } from './http/openapi.js';
+import { shedOverload } from './http/overload.js';
 import type { Services } from './services.js';
 
 /** Bodies above this are refused before they are read; uploads set their own limit. */
 const BODY_LIMIT_BYTES = 1024 * 1024;
 const REQUEST_ID = /^[\w.-]{1,100}$/;
+/** Path parameters longer than this are refused (414) before routing; the schemas set the real limits. */
+const MAX_PARAM_LENGTH = 500;
+/** A client must send its headers this quickly; the whole request within REQUEST_TIMEOUT_SECONDS. */
+const HEADERS_TIMEOUT_MS = 10_000;
 
 export type App = FastifyInstance;
 
@@ -29,6 +35,8 @@ export interface RouteEntry {
   url: string;
   /** Hidden routes (docs, schema, redirects) are left out of the OpenAPI document. */
   hidden: boolean;
+  /** Whether the route declares a request body. */
+  takesBody: boolean;
 }
 
 declare module 'fastify' {
@@ -39,15 +47,24 @@ declare module 'fastify' {
 }
 
 /** The HTTP API, the same for the server and for every test. */
-export async function buildApp(services: Services): Promise<App> {
+export async function buildApp(services: Services, features: Features): Promise<App> {
+  const { config } = services;
+  const requestTimeoutMs = config.requestTimeoutSeconds * 1000;
   // Typed as Fastify's logger so the instance keeps Fastify's default logger type.
   const logger: FastifyBaseLogger = services.logger;
   const app = Fastify({
     loggerInstance: logger,
+    // One line per request, written when it ends (below), instead of Fastify's two.
+    disableRequestLogging: true,
     bodyLimit: BODY_LIMIT_BYTES,
+    // Slow clients are cut off: a request trickled in byte by byte must not hold a connection for good.
+    requestTimeout: requestTimeoutMs,
+    http: { headersTimeout: Math.min(HEADERS_TIMEOUT_MS, requestTimeoutMs), connectionsCheckingInterval: Math.min(1000, requestTimeoutMs / 2) },
+    routerOptions: { maxParamLength: MAX_PARAM_LENGTH },
+    frameworkErrors: answerFrameworkError,
     // Forwarded headers are believed only from configured proxies: otherwise anyone could spoof
     // their address past the login lockout, or make a plain-http request look like https.
-    trustProxy: services.config.trustProxy,
+    trustProxy: config.trustProxy,
     genReqId: (request) => {
       const incoming = request.headers['x-request-id'];
       return typeof incoming === 'string' && REQUEST_ID.test(incoming) ? incoming : randomUUID();
@@ -60,20 +77,26 @@ export async function buildApp(services: Services): Promise<App> {
     const methods = Array.isArray(route.method) ? route.method : [route.method];
     for (const method of methods) {
       if (method === 'HEAD') continue;
-      app.routeTable.push({ method, url: route.url, hidden: route.schema?.hide === true });
+      app.routeTable.push({ method, url: route.url, hidden: route.schema?.hide === true, takesBody: route.schema?.body !== undefined });
     }
   });
 
   app.addHook('onRequest', async (request, reply) => {
     reply.header('x-request-id', request.id);
   });
+  app.addHook('onResponse', async (request, reply) => {
+    request.log.info({ req: request, res: reply, ms: Math.round(reply.elapsedTime * 10) / 10 }, 'request completed');
+  });
 
+  // Bodies are JSON or forms; anything else (text/plain included) is refused with 415.
+  app.removeContentTypeParser('text/plain');
   app.addSchema(ErrorBody);
   app.addSchema(FieldErrorsBody);
   registerErrorHandling(app);
+  await shedOverload(app, { maxEventLoopDelayMs: config.overloadEventLoopDelayMs, database: services.database });
 
   await app.register(cors, {
-    origin: services.config.corsAllowedOrigins,
+    origin: config.corsAllowedOrigins,
     credentials: true,
     // Stated in full: the plugin's default leaves out PUT, PATCH and DELETE, and browsers then refuse them.
     methods: ['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE'],
@@ -84,15 +107,15 @@ export async function buildApp(services: Services): Promise<App> {
   await app.register(helmet, { contentSecurityPolicy: false, crossOriginResourcePolicy: { policy: 'same-site' } });
   await app.register(cookie);
   await app.register(formbody, { bodyLimit: BODY_LIMIT_BYTES });
+  refuseCrossSiteForms(app, config.corsAllowedOrigins);
   await registerOpenApi(app);
 
-  const plans = new PlanService(services);
-  const users = new UserService(services, plans);
-  const auth = new AuthService(services);
-  await app.register(authentication, { services, signer: auth.signer });
-
-  await app.register(healthRoutes, { services });
-  await app.register(authRoutes, { services, auth, users });
+  const { users, plans, sessions, passwords, google, health, signer } = features;
+  await app.register(authentication, { sessions, signer });
+  await app.register(healthRoutes, { health });
+  await app.register(sessionRoutes, { sessions, users });
+  await app.register(passwordRoutes, { passwords });
+  await app.register(googleRoutes, { google, users });
   await app.register(userRoutes, { users });
   await app.register(planRoutes, { plans });
 

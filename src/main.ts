@@ -3,12 +3,15 @@ import dotenv from 'dotenv';
 import { ConfigError, loadConfig, type Config } from './config.js';
 import { configurationTable } from './config-table.js';
 import type { Logger } from 'pino';
+import { createFeatures } from './features.js';
+import { SuperuserInputError } from './features/admin/superuser.js';
 import { seedPlans } from './features/plans/seed.js';
-import { SuperuserInputError, createSuperuser } from './features/users/superuser.js';
-import { DataDirInUseError, SchemaOutOfDateError, openDatabase, type Database } from './infra/db/database.js';
-import { prepareDatabase } from './process/prepare-database.js';
+import { DatabaseStartupError } from './infra/db/database-errors.js';
+import { openDatabase, type Database } from './infra/db/database.js';
 import { createLogger } from './logger.js';
+import { prepareDatabase } from './process/prepare-database.js';
 import { runProcess } from './process/run-process.js';
+import { startServices } from './process/start-services.js';
 
 dotenv.config({ quiet: true });
 
@@ -56,7 +59,7 @@ program
 async function withDatabase(work: (database: Database, logger: Logger) => Promise<void>): Promise<void> {
   const config = configOrExit();
   const logger = createLogger(config.logLevel);
-  const database = await openDatabase({ databaseUrl: config.databaseUrl, dataDir: config.dataDir });
+  const database = await openDatabase({ databaseUrl: config.databaseUrl, dataDir: config.dataDir, logger });
   try {
     await work(database, logger);
   } finally {
@@ -92,26 +95,29 @@ program
   .requiredOption('--email <address>', 'e-mail address')
   .option('--password <password>', 'password (prefer --password-stdin: arguments are visible to other users)')
   .option('--password-stdin', 'read the password from standard input')
-  .action((options: { username: string; email: string; password?: string; passwordStdin?: boolean }) =>
-    withDatabase(async (database) => {
-      const password = options.passwordStdin ? (await readStdin()).replace(/\r?\n$/, '') : options.password;
-      if (!password) {
-        process.stderr.write('create-superuser needs --password or --password-stdin\n');
-        process.exitCode = 2;
-        return;
-      }
-      await prepareDatabase(database);
-      try {
-        const result = await createSuperuser(database.db, { username: options.username, email: options.email, password });
-        process.stdout.write(`${result.action} superuser ${options.username} (id ${result.userId})\n`);
-      } catch (error) {
-        // Only messages meant for people are printed; a database error could carry the password hash.
-        if (!(error instanceof SuperuserInputError)) throw new Error('create-superuser failed; see the database log');
-        process.stderr.write(`${error.message}\n`);
-        process.exitCode = 2;
-      }
-    }),
-  );
+  .action(async (options: { username: string; email: string; password?: string; passwordStdin?: boolean }) => {
+    const config = configOrExit();
+    const password = options.passwordStdin ? (await readStdin()).replace(/\r?\n$/, '') : options.password;
+    if (!password) {
+      process.stderr.write('create-superuser needs --password or --password-stdin\n');
+      process.exitCode = 2;
+      return;
+    }
+    // The whole service set, as a request would have it: a promotion ends the account's sign-ins in
+    // every running process.
+    const services = await startServices(config, { logger: createLogger(config.logLevel), role: 'admin', schema: 'migrate' });
+    try {
+      const result = await createFeatures(services).createSuperuser({ username: options.username, email: options.email, password });
+      process.stdout.write(`${result.action} superuser ${options.username} (id ${result.userId})\n`);
+    } catch (error) {
+      // Only messages meant for people are printed; a database error could carry the password hash.
+      if (!(error instanceof SuperuserInputError)) throw new Error('create-superuser failed; see the database log');
+      process.stderr.write(`${error.message}\n`);
+      process.exitCode = 2;
+    } finally {
+      await services.close();
+    }
+  });
 
 async function readStdin(): Promise<string> {
   const chunks: Buffer[] = [];
@@ -127,9 +133,10 @@ program
   });
 
 program.parseAsync(process.argv).catch((error: unknown) => {
-  if (error instanceof SchemaOutOfDateError || error instanceof DataDirInUseError) {
+  // A database the process cannot start on: a message that names the cause, and an exit code of its own.
+  if (error instanceof DatabaseStartupError) {
     process.stderr.write(`${error.message}\n`);
-    process.exit(2);
+    process.exit(error.exitCode);
   }
   process.stderr.write(`${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
   process.exit(1);

@@ -2,22 +2,26 @@ import { randomBytes } from 'node:crypto';
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { hostname } from 'node:os';
 import path from 'node:path';
-import { Redis } from 'ioredis';
 import type { Logger } from 'pino';
 import type { Config } from './config.js';
 import { DirectoryBlobStore, type BlobStore } from './infra/blobs/blob-store.js';
+import { LocalInvalidationBus, type InvalidationBus } from './infra/bus/invalidation-bus.js';
+import { RedisInvalidationBus } from './infra/bus/redis-invalidation-bus.js';
 import type { Cache } from './infra/cache/cache.js';
 import { MemoryCache } from './infra/cache/memory-cache.js';
 import { RedisCache } from './infra/cache/redis-cache.js';
 import { CpuPool } from './infra/cpu/cpu-pool.js';
-import { SchemaOutOfDateError, openDatabase, type Database } from './infra/db/database.js';
+import type { Database } from './infra/db/database.js';
+import { createMailer, type Mailer } from './infra/mail/mailer.js';
 import { BullmqQueue } from './infra/queue/bullmq-queue.js';
 import { InProcessQueue } from './infra/queue/in-process-queue.js';
 import type { JobQueue } from './infra/queue/job-queue.js';
-import { createMailer, type Mailer } from './infra/mail/mailer.js';
+import { connectRedis, readyWithin } from './infra/redis/connection.js';
 import { createStripeClient, type Stripe } from './infra/stripe/stripe-client.js';
 import { JobService } from './jobs/job-service.js';
-import { prepareDatabase } from './process/prepare-database.js';
+
+/** How long a starting process waits for Redis before it starts without it. */
+const REDIS_START_WAIT_MS = 2000;
 
 /** Every piece of infrastructure, chosen once from the config. Feature code never asks which it got. */
 export interface Services {
@@ -25,6 +29,8 @@ export interface Services {
   readonly logger: Logger;
   readonly database: Database;
   readonly cache: Cache;
+  /** Tells every process that something held in memory changed. */
+  readonly bus: InvalidationBus;
   readonly queue: JobQueue;
   readonly blobs: BlobStore;
   readonly cpu: CpuPool;
@@ -42,14 +48,12 @@ export interface Services {
 export interface ServiceOptions {
   logger: Logger;
   role: string;
-  /** Tests: start the embedded database from a migrated template, in memory. */
-  pgliteTemplate?: Blob;
-  /** Apply pending migrations and seed plans on open (the embedded default). */
-  migrate?: boolean;
+  /** Opened (and brought up to date) by the process set-up; the services close it. */
+  database: Database;
 }
 
 /** Embedded mode keeps its generated key beside its data, so tokens survive a restart. */
-async function resolveSecretKey(config: Config): Promise<string> {
+export async function resolveSecretKey(config: Config): Promise<string> {
   if (config.secretKey) return config.secretKey;
   const file = path.join(config.dataDir, 'secret-key');
   try {
@@ -59,41 +63,35 @@ async function resolveSecretKey(config: Config): Promise<string> {
   }
   const key = randomBytes(48).toString('base64url');
   await mkdir(config.dataDir, { recursive: true });
-  await writeFile(file, key, { mode: 0o600, flag: 'wx' }).catch(async (error: NodeJS.ErrnoException) => {
-    if (error.code !== 'EEXIST') throw error;
-  });
+  try {
+    await writeFile(file, key, { mode: 0o600, flag: 'wx' });
+  } catch (error) {
+    // Another process wrote it first: theirs is the key.
+    if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
+  }
   return (await readFile(file, 'utf8')).trim();
 }
 
+/** Builds the infrastructure around an open database: Redis-backed in scale-out, in-process when embedded. */
 export async function createServices(config: Config, options: ServiceOptions): Promise<Services> {
-  const { logger } = options;
+  const { logger, database } = options;
   const secretKey = await resolveSecretKey(config);
-  const database = await openDatabase({
-    databaseUrl: config.databaseUrl,
-    dataDir: config.dataDir,
-    ...(options.pgliteTemplate ? { pgliteTemplate: options.pgliteTemplate, inMemory: true } : {}),
-  });
-  if (options.migrate ?? database.driver === 'pglite') {
-    await prepareDatabase(database);
-  } else {
-    const pending = await database.pendingMigrations();
-    if (pending > 0) {
-      await database.close();
-      throw new SchemaOutOfDateError(pending);
-    }
-  }
 
   let cache: Cache;
   let queue: JobQueue;
+  let bus: InvalidationBus;
   if (config.redisUrl) {
-    const redis = new Redis(config.redisUrl, { maxRetriesPerRequest: 1 });
-    // Errors surface on each command; the client reconnects by itself.
-    redis.on('error', () => undefined);
-    cache = new RedisCache(redis, config.redisKeyPrefix);
-    queue = new BullmqQueue({ redisUrl: config.redisUrl, prefix: config.redisKeyPrefix, lockSeconds: config.jobLeaseSeconds });
+    const redis = connectRedis(config.redisUrl, 'commands', logger);
+    const redisBus = new RedisInvalidationBus(config.redisUrl, config.redisKeyPrefix, redis, logger);
+    cache = new RedisCache(redis, config.redisKeyPrefix, logger);
+    bus = redisBus;
+    queue = new BullmqQueue({ redisUrl: config.redisUrl, connection: redis, prefix: config.redisKeyPrefix, lockSeconds: config.jobLeaseSeconds, logger });
+    const [commandsReady, busLive] = await Promise.all([readyWithin(redis, REDIS_START_WAIT_MS), redisBus.liveWithin(REDIS_START_WAIT_MS)]);
+    if (!commandsReady || !busLive) logger.warn({ waitedMs: REDIS_START_WAIT_MS }, 'starting without Redis: it does not answer yet; features that need it degrade until it does');
   } else {
     cache = new MemoryCache();
-    queue = new InProcessQueue();
+    bus = new LocalInvalidationBus();
+    queue = new InProcessQueue(logger);
   }
   const cpu = new CpuPool();
   const blobs = new DirectoryBlobStore(path.join(config.dataDir, 'files'));
@@ -106,6 +104,7 @@ export async function createServices(config: Config, options: ServiceOptions): P
     logger,
     database,
     cache,
+    bus,
     queue,
     blobs,
     cpu,
@@ -116,7 +115,9 @@ export async function createServices(config: Config, options: ServiceOptions): P
     processLabel: `${hostname()}:${process.pid}:${options.role}`,
     async close() {
       await queue.close();
+      await bus.close();
       await cpu.close();
+      // Last of the Redis users: the cache owns the shared connection.
       await cache.close();
       await database.close();
       mailer.close();

@@ -11,6 +11,7 @@ import { migrate } from 'drizzle-orm/pglite/migrator';
 import { seedPlans } from '../src/features/plans/seed.js';
 import * as schema from '../src/infra/db/schema.js';
 import { migrationsFolder, openDatabase } from '../src/infra/db/database.js';
+import { createLogger } from '../src/logger.js';
 import { prepareDatabase } from '../src/process/prepare-database.js';
 import { databaseUrlFor, testDatabaseUrl, testRedisUrl } from './support/test-env.js';
 
@@ -67,7 +68,7 @@ async function adminQuery(statement: string): Promise<void> {
  */
 async function createPostgresTemplate(name: string): Promise<void> {
   await adminQuery(`create database ${name}`);
-  const database = await openDatabase({ databaseUrl: databaseUrlFor(name), dataDir: '' });
+  const database = await openDatabase({ databaseUrl: databaseUrlFor(name), dataDir: '', logger: createLogger('silent') });
   await prepareDatabase(database);
   await database.close();
 }

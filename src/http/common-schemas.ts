@@ -1,8 +1,12 @@
-import { Type } from 'typebox';
+import { Type, type TSchema, type TStringOptions } from 'typebox';
+import { errorCodes, type ErrorCode } from './errors.js';
 
-/** `{"detail": "...", "code": "..."}`: every error that is not about fields. */
+/** `{"detail": "...", "code": "..."}`: every error that is not about fields; `code` is from the catalogue. */
 export const ErrorBody = Type.Object(
-  { detail: Type.String(), code: Type.String({ description: 'stable snake_case error code' }) },
+  {
+    detail: Type.String(),
+    code: Type.Unsafe<ErrorCode>({ type: 'string', enum: errorCodes, description: 'stable snake_case error code' }),
+  },
   { $id: 'ErrorBody', description: 'An error' },
 );
 
@@ -11,3 +15,43 @@ export const FieldErrorsBody = Type.Record(Type.String(), Type.Array(Type.String
   $id: 'FieldErrorsBody',
   description: 'Invalid input, as messages per field',
 });
+
+/** A 400 is either invalid fields or a body that could not be read at all (`parse_error`). */
+const BadRequestBody = Type.Union([Type.Ref('FieldErrorsBody'), Type.Ref('ErrorBody')], {
+  description: 'Invalid fields, or {"detail", "code"} when the request could not be read',
+});
+
+type ErrorStatus = 400 | 401 | 403 | 404 | 409 | 413 | 415 | 429 | 503;
+
+/**
+ * The documented error answers of a route. Bodies are never filtered through these schemas (the
+ * error handler serialises them itself); they exist so the OpenAPI document says what can come back.
+ */
+export function errorResponses(...statuses: ErrorStatus[]): Record<ErrorStatus, TSchema> {
+  const responses = {} as Record<ErrorStatus, TSchema>;
+  for (const status of statuses) responses[status] = status === 400 ? BadRequestBody : Type.Ref('ErrorBody');
+  return responses;
+}
+
+// C0 and C1 control characters and DEL: PostgreSQL refuses NUL, and none of them belongs in a name
+// or a sentence a person typed. Multi-line text keeps tab, line feed and carriage return.
+const CONTROL_CHARACTERS = '\\u0000-\\u001F\\u007F-\\u009F';
+const CONTROL_CHARACTERS_BUT_LINE_BREAKS = '\\u0000-\\u0008\\u000B\\u000C\\u000E-\\u001F\\u007F-\\u009F';
+export const SINGLE_LINE_PATTERN = `^[^${CONTROL_CHARACTERS}]*$`;
+export const MULTI_LINE_PATTERN = `^[^${CONTROL_CHARACTERS_BUT_LINE_BREAKS}]*$`;
+
+/**
+ * A string a client sends on one line (names, addresses, tokens, passwords): control characters are
+ * refused at the schema. A caller's own `pattern` replaces this one and must exclude them too.
+ */
+export function SingleLine(options: TStringOptions = {}) {
+  return Type.String({ pattern: SINGLE_LINE_PATTERN, ...options });
+}
+
+/** Free text a client sends (descriptions, prompts): line breaks and tabs are kept, other control characters refused. */
+export function MultiLine(options: TStringOptions = {}) {
+  return Type.String({ pattern: MULTI_LINE_PATTERN, ...options });
+}
+
+/** `{"detail": "..."}`: what an action that has nothing else to return answers, as the upstream did. */
+export const DetailBody = Type.Object({ detail: Type.String() });

@@ -1,7 +1,11 @@
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest, FastifySchemaValidationError } from 'fastify';
+import { isDatabaseUnavailable } from '../infra/db/database-errors.js';
+import { MULTI_LINE_PATTERN, SINGLE_LINE_PATTERN } from './common-schemas.js';
 import { AppError, ValidationError, errorCatalogue, type ErrorCode } from './errors.js';
 
 const NON_FIELD = 'non_field_errors';
+/** How long a client should wait before trying again after a 503 caused by the database. */
+const DATABASE_RETRY_AFTER_SECONDS = 5;
 
 /** With ajv's verbose option, each error also carries the value that was refused. */
 type Violation = FastifySchemaValidationError & { data?: unknown };
@@ -31,7 +35,9 @@ function describeViolation(error: Violation): string {
     case 'type':
       return params.type === 'null' ? 'This field may not be null.' : `Expected a ${String(params.type)}.`;
     case 'pattern':
-      return 'This value does not have the expected format.';
+      return params.pattern === SINGLE_LINE_PATTERN || params.pattern === MULTI_LINE_PATTERN
+        ? 'Control characters are not allowed.'
+        : 'This value does not have the expected format.';
     default:
       return error.message ? `${error.message.charAt(0).toUpperCase()}${error.message.slice(1)}.` : 'Invalid value.';
   }
@@ -61,14 +67,26 @@ function fieldErrorsFromSchema(errors: FastifySchemaValidationError[], context: 
   return Object.keys(fields).length > 0 ? fields : { [NON_FIELD]: ['Invalid input.'] };
 }
 
+/** Errors Fastify raises itself, each answered with a code from the catalogue. */
 const fastifyCodes: Record<string, ErrorCode> = {
   FST_ERR_CTP_BODY_TOO_LARGE: 'payload_too_large',
   FST_ERR_CTP_INVALID_MEDIA_TYPE: 'unsupported_media_type',
+  FST_ERR_CTP_INVALID_TYPE: 'unsupported_media_type',
+  FST_ERR_CTP_EMPTY_TYPE: 'unsupported_media_type',
   FST_ERR_CTP_INVALID_CONTENT_LENGTH: 'invalid_request',
   FST_ERR_CTP_EMPTY_JSON_BODY: 'parse_error',
   FST_ERR_CTP_INVALID_JSON_BODY: 'parse_error',
+  FST_ERR_BAD_URL: 'invalid_request',
+  FST_ERR_MAX_PARAM_LENGTH: 'uri_too_long',
   FST_ERR_NOT_FOUND: 'not_found',
 };
+
+/** The catalogue entry for a client error that has no code of its own, by its status. */
+const codesByStatus = new Map<number, ErrorCode>(
+  (Object.entries(errorCatalogue) as [ErrorCode, { status: number }][])
+    .filter(([code]) => code !== 'parse_error' && code !== 'csrf_failed' && code !== 'authentication_failed' && code !== 'token_not_valid')
+    .map(([code, entry]) => [entry.status, code]),
+);
 
 /** Postgres unique violation, whichever driver raised it and however it was wrapped. */
 function isUniqueViolation(error: unknown): boolean {
@@ -78,8 +96,17 @@ function isUniqueViolation(error: unknown): boolean {
   return false;
 }
 
+/**
+ * Sends an error body as it is. The route's response schemas are not applied: a schema for one
+ * shape must never strip a body of the other (that is how a parse error once became `400 {}`).
+ */
 function send(reply: FastifyReply, status: number, body: Record<string, unknown>, headers: Record<string, string> = {}): FastifyReply {
-  return reply.code(status).headers(headers).type('application/json; charset=utf-8').send(body);
+  return reply.code(status).headers(headers).type('application/json; charset=utf-8').serializer(JSON.stringify).send(body);
+}
+
+function sendCode(reply: FastifyReply, code: ErrorCode, detail?: string, headers: Record<string, string> = {}): FastifyReply {
+  const entry = errorCatalogue[code];
+  return send(reply, entry.status, { detail: detail ?? entry.detail, code }, headers);
 }
 
 /** The methods that have a route for this path (a 405 names them in Allow). */
@@ -90,38 +117,46 @@ function methodsServing(app: FastifyInstance, path: string): string[] {
   return [...new Set(methods)].sort();
 }
 
-/** The one place where errors become response bodies. */
+/** Turns any error into its answer; the one place where errors become response bodies. */
+function answerError(error: FastifyError | AppError | ValidationError | Error, request: FastifyRequest, reply: FastifyReply): FastifyReply {
+  if (error instanceof ValidationError) return send(reply, 400, error.fields);
+  if (error instanceof AppError) {
+    if (error.status >= 500) request.log.error({ err: error }, 'request failed');
+    return sendCode(reply, error.code, error.message, error.headers);
+  }
+  const fastifyError = error as FastifyError;
+  if (fastifyError.validation) {
+    return send(reply, 400, fieldErrorsFromSchema(fastifyError.validation, fastifyError.validationContext));
+  }
+  if (isUniqueViolation(error)) return sendCode(reply, 'conflict');
+  if (isDatabaseUnavailable(error)) {
+    request.log.error({ err: error }, 'database unavailable');
+    return sendCode(reply, 'service_unavailable', 'The database is unavailable; try again shortly.', { 'retry-after': String(DATABASE_RETRY_AFTER_SECONDS) });
+  }
+  const mapped = fastifyError.code ? fastifyCodes[fastifyError.code] : undefined;
+  if (mapped) return sendCode(reply, mapped);
+  const status = fastifyError.statusCode;
+  if (status !== undefined && status >= 400 && status < 500) {
+    // A client error raised by Fastify or a plugin: its message describes the request, not our internals.
+    const code = codesByStatus.get(status) ?? 'invalid_request';
+    return send(reply, errorCatalogue[code].status, { detail: fastifyError.message, code });
+  }
+  request.log.error({ err: error }, 'unhandled error');
+  return sendCode(reply, 'internal_error');
+}
+
+/** Fastify's own errors that arise before routing (a bad URL, a path parameter over its length), in our format. */
+export function answerFrameworkError(error: FastifyError, request: FastifyRequest, reply: FastifyReply): void {
+  answerError(error, request, reply);
+}
+
+/** Registers the error and not-found handlers. */
 export function registerErrorHandling(app: FastifyInstance): void {
   app.setNotFoundHandler((request: FastifyRequest, reply: FastifyReply) => {
     const path = request.url.split('?')[0] ?? '';
     const allowed = methodsServing(app, path);
-    if (allowed.length > 0) {
-      return send(reply, 405, { detail: `Method "${request.method}" not allowed.`, code: 'method_not_allowed' }, { allow: allowed.join(', ') });
-    }
-    return send(reply, 404, { detail: `No route for ${request.method} ${path}.`, code: 'not_found' });
+    if (allowed.length > 0) return sendCode(reply, 'method_not_allowed', `Method "${request.method}" not allowed.`, { allow: allowed.join(', ') });
+    return sendCode(reply, 'not_found', `No route for ${request.method} ${path}.`);
   });
-
-  app.setErrorHandler((error: FastifyError | AppError | ValidationError | Error, request, reply) => {
-    if (error instanceof ValidationError) return send(reply, 400, error.fields);
-    if (error instanceof AppError) {
-      return send(reply, error.status, { detail: error.message, code: error.code }, error.headers);
-    }
-    const fastifyError = error as FastifyError;
-    if (fastifyError.validation) {
-      return send(reply, 400, fieldErrorsFromSchema(fastifyError.validation, fastifyError.validationContext));
-    }
-    if (isUniqueViolation(error)) {
-      return send(reply, 409, { detail: errorCatalogue.conflict.detail, code: 'conflict' });
-    }
-    const mapped = fastifyError.code ? fastifyCodes[fastifyError.code] : undefined;
-    if (mapped) return send(reply, errorCatalogue[mapped].status, { detail: errorCatalogue[mapped].detail, code: mapped });
-    const status = fastifyError.statusCode;
-    if (status !== undefined && status >= 400 && status < 500) {
-      // A client error raised by Fastify or a plugin: its message describes the request, not our internals.
-      const code = fastifyError.code ? fastifyError.code.replace(/^FST_ERR_/, '').toLowerCase() : 'invalid_request';
-      return send(reply, status, { detail: fastifyError.message, code });
-    }
-    request.log.error({ err: error }, 'unhandled error');
-    return send(reply, 500, { detail: errorCatalogue.internal_error.detail, code: 'internal_error' });
-  });
+  app.setErrorHandler(answerError);
 }

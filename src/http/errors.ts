@@ -1,6 +1,6 @@
 /**
  * The closed catalogue of errors the API answers with. Each has a stable snake_case code that
- * clients may match on, an HTTP status, and a default message.
+ * clients may match on, an HTTP status, and a default message. No other code ever reaches a client.
  */
 export const errorCatalogue = {
   parse_error: { status: 400, detail: 'Malformed request body.' },
@@ -13,8 +13,10 @@ export const errorCatalogue = {
   not_found: { status: 404, detail: 'Not found.' },
   method_not_allowed: { status: 405, detail: 'Method not allowed.' },
   not_acceptable: { status: 406, detail: 'Could not satisfy the request Accept header.' },
+  request_timeout: { status: 408, detail: 'The request took too long to arrive.' },
   conflict: { status: 409, detail: 'The request conflicts with existing data.' },
   payload_too_large: { status: 413, detail: 'Request body is too large.' },
+  uri_too_long: { status: 414, detail: 'A part of the request path is too long.' },
   unsupported_media_type: { status: 415, detail: 'Unsupported media type in request.' },
   throttled: { status: 429, detail: 'Request was throttled.' },
   internal_error: { status: 500, detail: 'A server error occurred.' },
@@ -22,6 +24,8 @@ export const errorCatalogue = {
 } as const satisfies Record<string, { status: number; detail: string }>;
 
 export type ErrorCode = keyof typeof errorCatalogue;
+
+export const errorCodes = Object.keys(errorCatalogue) as ErrorCode[];
 
 /** An error meant for the client: its detail is safe to show. */
 export class AppError extends Error {
@@ -31,9 +35,9 @@ export class AppError extends Error {
   constructor(
     readonly code: ErrorCode,
     detail?: string,
-    options: { headers?: Record<string, string> } = {},
+    options: { headers?: Record<string, string>; cause?: unknown } = {},
   ) {
-    super(detail ?? errorCatalogue[code].detail);
+    super(detail ?? errorCatalogue[code].detail, options.cause === undefined ? undefined : { cause: options.cause });
     this.name = 'AppError';
     this.status = errorCatalogue[code].status;
     this.headers = options.headers ?? {};

@@ -1,3 +1,4 @@
+import type { Static, TSchema } from 'typebox';
 import type { DbOrTx } from '../infra/db/database.js';
 import type { ClaimedJob } from './job-repository.js';
 
@@ -13,8 +14,15 @@ export class JobError extends Error {
   }
 }
 
-export interface JobContext {
+export interface JobFailure {
+  code: string;
+  message: string;
+}
+
+export interface JobContext<Payload = unknown> {
   readonly job: ClaimedJob;
+  /** The job's payload, checked against its kind's schema. */
+  readonly payload: Payload;
   readonly workerId: string;
   /** Aborted when the lease is lost or the worker must stop: end quickly, commit nothing. */
   readonly signal: AbortSignal;
@@ -24,19 +32,34 @@ export interface JobContext {
    */
   commit(write: (tx: DbOrTx) => Promise<void>): void;
   setProgress(percent: number): Promise<void>;
+  /**
+   * A key for one external effect of this job (a mail, a webhook, a paid call), the same on every
+   * attempt: the receiver, or our own record of it, recognises a repeat after a crash and skips it.
+   */
+  idempotencyKey(effect: string): string;
 }
 
-/** One kind of background job: what it does, and how often it may try. */
-export interface JobHandler<Services> {
+/**
+ * What enqueueing needs to know of a kind of job: its name, the shape of its payload and how many
+ * attempts it gets. The handler below carries it, so a kind is described in one place.
+ */
+export interface JobKind<Payload extends TSchema = TSchema> {
   readonly kind: string;
+  readonly payload: Payload;
   readonly maxAttempts: number;
-  perform(context: JobContext, services: Services): Promise<void>;
+}
+
+/** One kind of background job: what it does, how often it may try and how long it waits between tries. */
+export interface JobHandler<Payload extends TSchema = TSchema> extends JobKind<Payload> {
+  /** The delay before the attempt after `attempt` fails; exponential backoff with jitter unless given. */
+  backoffMs?(attempt: number): number;
+  perform(context: JobContext<Static<Payload>>): Promise<void>;
   /** Runs once when the job has failed for good. */
-  onFailed?(job: ClaimedJob, error: { code: string; message: string }, services: Services): Promise<void>;
+  onFailed?(job: ClaimedJob, failure: JobFailure): Promise<void>;
 }
 
 /** Exponential backoff with full jitter: 1 s, 2 s, 4 s… at most five minutes. */
-export function backoffMs(attempt: number): number {
+export function exponentialBackoffMs(attempt: number): number {
   const ceiling = Math.min(300_000, 1000 * 2 ** Math.max(0, attempt - 1));
   return Math.round(ceiling / 2 + Math.random() * (ceiling / 2));
 }

@@ -1,6 +1,9 @@
 import { and, asc, eq, lt, lte, or, sql } from 'drizzle-orm';
+import type { Static, TSchema } from 'typebox';
+import { Value } from 'typebox/value';
 import type { DbOrTx } from '../infra/db/database.js';
 import { jobs } from '../infra/db/schema.js';
+import type { JobKind } from './job-handler.js';
 
 export type JobRow = typeof jobs.$inferSelect;
 
@@ -13,17 +16,17 @@ const leaseFromNow = (seconds: number) => sql`now() + make_interval(secs => ${se
 
 const heldBy = (id: string, attempt: number) => and(eq(jobs.id, id), eq(jobs.status, 'running'), eq(jobs.attempts, attempt));
 
-export interface NewJob {
-  kind: string;
-  payload?: Record<string, unknown>;
+export interface JobOptions {
+  /** The user the job works for; their jobs go when they do. */
   ownerId?: number | null;
-  maxAttempts?: number;
 }
 
-export async function insertJob(db: DbOrTx, job: NewJob): Promise<JobRow> {
+/** Adds a job of this kind; its payload must match the kind's schema (a mismatch is a bug, thrown here). */
+export async function insertJob<P extends TSchema>(db: DbOrTx, kind: JobKind<P>, payload: Static<P>, options: JobOptions = {}): Promise<JobRow> {
+  if (!Value.Check(kind.payload, payload)) throw new Error(`The payload of a ${kind.kind} job does not match its schema`);
   const [row] = await db
     .insert(jobs)
-    .values({ kind: job.kind, payload: job.payload ?? {}, ownerId: job.ownerId ?? null, maxAttempts: job.maxAttempts ?? 3 })
+    .values({ kind: kind.kind, payload: payload as Record<string, unknown>, ownerId: options.ownerId ?? null, maxAttempts: kind.maxAttempts })
     .returning();
   if (!row) throw new Error('insert into jobs returned no row');
   return row;

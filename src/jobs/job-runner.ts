@@ -1,8 +1,8 @@
 import type { Logger } from 'pino';
-import type { Database } from '../infra/db/database.js';
+import { Value } from 'typebox/value';
+import type { Database, DbOrTx } from '../infra/db/database.js';
 import type { DeliveryOutcome } from '../infra/queue/job-queue.js';
-import type { DbOrTx } from '../infra/db/database.js';
-import { JobError, backoffMs, type JobContext, type JobHandler } from './job-handler.js';
+import { JobError, exponentialBackoffMs, type JobContext, type JobFailure, type JobHandler } from './job-handler.js';
 import {
   claimJob,
   markFailed,
@@ -20,32 +20,41 @@ class LeaseLostError extends Error {
   }
 }
 
-export interface JobRunnerOptions<Services> {
+export interface JobRunnerOptions {
   database: Database;
-  handlers: ReadonlyMap<string, JobHandler<Services>>;
-  services: Services;
+  handlers: ReadonlyMap<string, JobHandler>;
   workerId: string;
   leaseSeconds: number;
   logger: Logger;
 }
 
+function failureOf(error: unknown): JobFailure {
+  return error instanceof JobError ? { code: error.code, message: error.message } : { code: 'job_error', message: error instanceof Error ? error.message : String(error) };
+}
+
 /** Runs delivered jobs: claims the row, keeps its lease alive, records the outcome. */
-export class JobRunner<Services> {
+export class JobRunner {
   private readonly inFlight = new Map<string, AbortController>();
   private stopping = false;
 
-  constructor(private readonly options: JobRunnerOptions<Services>) {}
+  constructor(private readonly options: JobRunnerOptions) {}
 
-  /** Handles one delivery of a job id. Never throws: every outcome is written to the row. */
+  /**
+   * Handles one delivery of a job id. Never throws: every outcome is written to the row, and when
+   * even that fails (the database is away) it is logged and the lease runs out, so the reconciler
+   * delivers the job again.
+   */
   readonly deliver = async (jobId: string): Promise<DeliveryOutcome> => {
     if (this.stopping) return {};
-    const { database, leaseSeconds, workerId } = this.options;
-    const job = await claimJob(database.db, jobId, workerId, leaseSeconds).catch((error: unknown) => {
-      this.options.logger.warn({ err: error, jobId }, 'could not claim job');
-      return undefined;
-    });
-    if (!job) return {}; // done, not due yet, or held by a live worker: nothing to do here
-    return this.run(job);
+    const { database, leaseSeconds, workerId, logger } = this.options;
+    try {
+      const job = await claimJob(database.db, jobId, workerId, leaseSeconds);
+      if (!job) return {}; // done, not due yet, or held by a live worker: nothing to do here
+      return await this.run(job);
+    } catch (error) {
+      logger.error({ err: error, jobId }, 'job delivery failed; it is delivered again when its lease runs out');
+      return {};
+    }
   };
 
   private async run(job: ClaimedJob): Promise<DeliveryOutcome> {
@@ -53,12 +62,16 @@ export class JobRunner<Services> {
     const log = logger.child({ jobId: job.id, kind: job.kind, attempt: job.attempts });
     const handler = handlers.get(job.kind);
     if (!handler) {
+      log.error('job failed: no handler for its kind');
       await markFailed(database.db, job.id, job.attempts, { code: 'unknown_job_kind', message: `No handler for job kind ${job.kind}` });
-      log.error('job has no handler');
       return {};
     }
     if (job.attempts > job.maxAttempts) {
-      await this.fail(handler, job, { code: 'attempts_exhausted', message: 'The job was interrupted too many times.' });
+      await this.fail(handler, job, { code: 'attempts_exhausted', message: 'The job was interrupted too many times.' }, log);
+      return {};
+    }
+    if (!Value.Check(handler.payload, job.payload)) {
+      await this.fail(handler, job, { code: 'invalid_payload', message: `The payload does not match the ${job.kind} schema.` }, log);
       return {};
     }
 
@@ -69,6 +82,7 @@ export class JobRunner<Services> {
         .then((held) => {
           if (!held) controller.abort(new LeaseLostError());
         })
+        // The next beat tries again; if none succeeds the lease runs out and another worker takes over.
         .catch((error: unknown) => log.warn({ err: error }, 'lease renewal failed'));
     }, Math.max(500, (leaseSeconds * 1000) / 3));
     heartbeat.unref();
@@ -76,17 +90,19 @@ export class JobRunner<Services> {
     let resultWrite: ((tx: DbOrTx) => Promise<void>) | undefined;
     const context: JobContext = {
       job,
+      payload: job.payload,
       workerId: this.options.workerId,
       signal: controller.signal,
       commit: (write) => {
         resultWrite = write;
       },
       setProgress: (percent) => setProgress(database.db, job.id, job.attempts, Math.max(0, Math.min(99, Math.round(percent)))),
+      idempotencyKey: (effect) => `job-${job.id}-${effect}`,
     };
 
     const started = performance.now();
     try {
-      await handler.perform(context, this.options.services);
+      await handler.perform(context);
       controller.signal.throwIfAborted();
       await database.db.transaction(async (tx) => {
         if (resultWrite) await resultWrite(tx);
@@ -102,13 +118,7 @@ export class JobRunner<Services> {
     }
   }
 
-  private async settleFailure(
-    handler: JobHandler<Services>,
-    job: ClaimedJob,
-    signal: AbortSignal,
-    error: unknown,
-    log: Logger,
-  ): Promise<DeliveryOutcome> {
+  private async settleFailure(handler: JobHandler, job: ClaimedJob, signal: AbortSignal, error: unknown, log: Logger): Promise<DeliveryOutcome> {
     const { database } = this.options;
     if (error instanceof LeaseLostError || signal.reason instanceof LeaseLostError) {
       log.warn('job lease lost; its result was discarded');
@@ -120,25 +130,26 @@ export class JobRunner<Services> {
       log.info('job released at shutdown');
       return {};
     }
-    const failure =
-      error instanceof JobError
-        ? { code: error.code, message: error.message }
-        : { code: 'job_error', message: error instanceof Error ? error.message : String(error) };
+    const failure = failureOf(error);
     const retryable = !(error instanceof JobError) || error.retryable;
     if (retryable && job.attempts < job.maxAttempts) {
-      const delay = backoffMs(job.attempts);
+      const delay = (handler.backoffMs ?? exponentialBackoffMs)(job.attempts);
+      log.warn({ err: error, code: failure.code, retryInMs: delay }, 'job failed; will retry');
       await scheduleRetry(database.db, job.id, job.attempts, delay, failure);
-      log.warn({ err: error, retryInMs: delay }, 'job failed; will retry');
       return { redeliverInMs: delay };
     }
-    log.error({ err: error }, 'job failed');
-    await this.fail(handler, job, failure);
+    await this.fail(handler, job, failure, log, error);
     return {};
   }
 
-  private async fail(handler: JobHandler<Services>, job: ClaimedJob, failure: { code: string; message: string }): Promise<void> {
-    if (await markFailed(this.options.database.db, job.id, job.attempts, failure)) {
-      await handler.onFailed?.(job, failure, this.options.services);
+  /** Fails the job for good: one error line with its cause, then the kind's failure hook, once. */
+  private async fail(handler: JobHandler, job: ClaimedJob, failure: JobFailure, log: Logger, cause?: unknown): Promise<void> {
+    log.error({ err: cause, code: failure.code, reason: failure.message }, 'job failed');
+    if (!(await markFailed(this.options.database.db, job.id, job.attempts, failure))) return;
+    try {
+      await handler.onFailed?.(job, failure);
+    } catch (error) {
+      log.error({ err: error }, 'the failure hook of a failed job failed');
     }
   }
 

@@ -1,10 +1,12 @@
 import type { Logger } from 'pino';
+import type { Static, TSchema } from 'typebox';
 import type { Database, DbOrTx } from '../infra/db/database.js';
 import type { JobQueue } from '../infra/queue/job-queue.js';
-import { insertJob, type JobRow, type NewJob } from './job-repository.js';
+import type { JobKind } from './job-handler.js';
+import { insertJob, type JobOptions, type JobRow } from './job-repository.js';
 
 /** Adds a job row inside the caller's transaction; the job is enqueued once that transaction commits. */
-export type AddJob = (job: NewJob) => Promise<JobRow>;
+export type AddJob = <P extends TSchema>(kind: JobKind<P>, payload: Static<P>, options?: JobOptions) => Promise<JobRow>;
 
 /** Creates jobs together with the data they work on. */
 export class JobService {
@@ -21,8 +23,8 @@ export class JobService {
   async transactionWithJobs<T>(work: (tx: DbOrTx, addJob: AddJob) => Promise<T>): Promise<T> {
     const added: JobRow[] = [];
     const result = await this.database.db.transaction(async (tx) =>
-      work(tx, async (job) => {
-        const row = await insertJob(tx, job);
+      work(tx, async (kind, payload, options) => {
+        const row = await insertJob(tx, kind, payload, options);
         added.push(row);
         return row;
       }),

@@ -1,6 +1,7 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { eq, sql } from 'drizzle-orm';
 import { Redis } from 'ioredis';
+import { Type } from 'typebox';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { jobs, queueProbes } from '../infra/db/schema.js';
 import { startWorker, type RunningWorker } from '../process/worker-role.js';
@@ -8,16 +9,26 @@ import type { Services } from '../services.js';
 import { createTestEnvironment, storageTargets, type TestEnvironment } from '../../test/support/harness.js';
 import { testRedisUrl } from '../../test/support/test-env.js';
 import { waitFor } from '../../test/support/wait-for.js';
-import { JobError, type JobHandler } from './job-handler.js';
+import { JobError, type JobHandler, type JobKind } from './job-handler.js';
 import { findJob, insertJob, type JobRow } from './job-repository.js';
 import { JobRunner } from './job-runner.js';
 import { jobHandlersByKind } from './registry.js';
 
+const noPayload = Type.Object({});
+
+/** A kind of job with an empty payload. */
+function kindNamed(kind: string, maxAttempts = 3): JobKind<typeof noPayload> {
+  return { kind, payload: noPayload, maxAttempts };
+}
+
 /** A job whose subject is a probe row; its committed effect increments `completions`. */
-function countingJob(kind: string, behaviour: (attempt: number, signal: AbortSignal) => Promise<void>, extra: Partial<JobHandler<Services>> = {}): JobHandler<Services> {
+function countingJob(
+  kind: JobKind<typeof noPayload> | string,
+  behaviour: (attempt: number, signal: AbortSignal) => Promise<void>,
+  extra: Partial<JobHandler<typeof noPayload>> = {},
+): JobHandler<typeof noPayload> {
   return {
-    kind,
-    maxAttempts: 3,
+    ...(typeof kind === 'string' ? kindNamed(kind) : kind),
     async perform(context) {
       await behaviour(context.job.attempts, context.signal);
       context.commit(async (tx) => {
@@ -31,9 +42,9 @@ function countingJob(kind: string, behaviour: (attempt: number, signal: AbortSig
   };
 }
 
-async function submit(services: Services, kind: string, maxAttempts = 3): Promise<string> {
+async function submit(services: Services, kind: JobKind<typeof noPayload> | string): Promise<string> {
   return services.jobs.transactionWithJobs(async (tx, addJob) => {
-    const job = await addJob({ kind, maxAttempts });
+    const job = await addJob(typeof kind === 'string' ? kindNamed(kind) : kind, {});
     await tx.insert(queueProbes).values({ jobId: job.id, requestedBy: 'test' });
     return job.id;
   });
@@ -59,8 +70,8 @@ for (const target of storageTargets()) {
   describe.runIf(target.available)(`background jobs on ${target.name}`, () => {
     let environment: TestEnvironment;
     let worker: RunningWorker | undefined;
-    const start = (handlers: JobHandler<Services>[]) => {
-      worker = startWorker(environment.services, jobHandlersByKind(handlers));
+    const start = (handlers: JobHandler<typeof noPayload>[]) => {
+      worker = startWorker(environment.services, { jobHandlers: handlers, periodicTasks: [] });
     };
 
     beforeEach(async () => {
@@ -89,7 +100,7 @@ for (const target of storageTargets()) {
       let addedId: string | undefined;
       await expect(
         environment.services.jobs.transactionWithJobs(async (_tx, addJob) => {
-          addedId = (await addJob({ kind: 'count' })).id;
+          addedId = (await addJob(kindNamed('count'), {})).id;
           throw new Error('subject was invalid');
         }),
       ).rejects.toThrow('subject was invalid');
@@ -130,12 +141,13 @@ for (const target of storageTargets()) {
     });
 
     it('gives up after the last attempt', async () => {
+      const broken = kindNamed('broken', 2);
       start([
-        countingJob('broken', async () => {
+        countingJob(broken, async () => {
           throw new Error('always');
         }),
       ]);
-      const jobId = await submit(environment.services, 'broken', 2);
+      const jobId = await submit(environment.services, broken);
       const job = await settled(environment.services, jobId);
       expect(job).toMatchObject({ status: 'failed', attempts: 2, errorCode: 'job_error', error: 'always' });
     });
@@ -171,10 +183,9 @@ for (const target of storageTargets()) {
         }),
       ]);
       const services = environment.services;
-      const runner = (workerId: string) =>
-        new JobRunner({ database: services.database, handlers, services, workerId, leaseSeconds: 30, logger: services.logger });
+      const runner = (workerId: string) => new JobRunner({ database: services.database, handlers, workerId, leaseSeconds: 30, logger: services.logger });
       const jobId = await services.jobs.transactionWithJobs(async (tx) => {
-        const job = await insertJob(tx, { kind: 'contested' });
+        const job = await insertJob(tx, kindNamed('contested'), {});
         await tx.insert(queueProbes).values({ jobId: job.id, requestedBy: 'test' });
         return job.id;
       });
@@ -233,7 +244,7 @@ describe.runIf(storageTargets()[1]?.available)('background jobs when Redis is fl
       redis.disconnect();
     }
     let performed = 0;
-    worker = startWorker(environment.services, jobHandlersByKind([countingJob('count', async () => void performed++)]));
+    worker = startWorker(environment.services, { jobHandlers: [countingJob('count', async () => void performed++)], periodicTasks: [] });
     for (const jobId of jobIds) {
       expect((await settled(environment.services, jobId)).status).toBe('succeeded');
       expect(await completionsOf(environment.services, jobId)).toBe(1);

@@ -1,12 +1,21 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 
-/** Settles like `promise`, or rejects once `ms` have passed; the timer never outlives the race. */
+/** An operation that did not settle in time; callers tell it apart by type, not by message. */
+export class TimeoutError extends Error {
+  constructor(what: string, ms: number) {
+    super(`${what} timed out after ${ms} ms`);
+    this.name = 'TimeoutError';
+  }
+}
+
+/**
+ * Settles like `promise`, or rejects with a TimeoutError once `ms` have passed; the timer never
+ * outlives the race. A late rejection of `promise` is not unhandled: the race subscribed to it.
+ */
 export async function withTimeout<T>(promise: Promise<T>, ms: number, what: string): Promise<T> {
-  // The loser of the race may still reject later; that must not become an unhandled rejection.
-  promise.catch(() => undefined);
   const controller = new AbortController();
   const timeout = sleep(ms, undefined, { signal: controller.signal }).then(() => {
-    throw new Error(`${what} timed out after ${ms} ms`);
+    throw new TimeoutError(what, ms);
   });
   try {
     return await Promise.race([promise, timeout]);

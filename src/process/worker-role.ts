@@ -1,7 +1,9 @@
-import type { JobHandler } from '../jobs/job-handler.js';
-import { jobHandlersByKind } from '../jobs/registry.js';
+import type { Features } from '../features.js';
 import { JobRunner } from '../jobs/job-runner.js';
+import { PeriodicTasks } from '../jobs/periodic-tasks.js';
 import { Reconciler } from '../jobs/reconciler.js';
+import { jobHandlersByKind } from '../jobs/registry.js';
+import type { JobHandler } from '../jobs/job-handler.js';
 import type { Services } from '../services.js';
 
 export interface RunningWorker {
@@ -9,16 +11,20 @@ export interface RunningWorker {
   stop(graceMs: number): Promise<void>;
 }
 
-/** Makes this process run jobs: consume deliveries, and sweep for jobs nobody delivered. */
-export function startWorker(services: Services, handlers: ReadonlyMap<string, JobHandler<Services>> = jobHandlersByKind()): RunningWorker {
+/** Makes this process run jobs: consume deliveries, sweep for jobs nobody delivered, and run upkeep. */
+export function startWorker(
+  services: Services,
+  features: Pick<Features, 'jobHandlers' | 'periodicTasks'>,
+  handlers: readonly JobHandler[] = features.jobHandlers,
+): RunningWorker {
   const { config, database, queue, jobs, logger } = services;
+  const workerLogger = logger.child({ role: 'worker' });
   const runner = new JobRunner({
     database,
-    handlers,
-    services,
+    handlers: jobHandlersByKind(handlers),
     workerId: services.processLabel,
     leaseSeconds: config.jobLeaseSeconds,
-    logger: logger.child({ role: 'worker' }),
+    logger: workerLogger,
   });
   queue.consume(runner.deliver, config.workerConcurrency);
   // With the in-process queue on a shared PostgreSQL, the sweep is how jobs committed by other
@@ -26,12 +32,14 @@ export function startWorker(services: Services, handlers: ReadonlyMap<string, Jo
   // process writes) every job is enqueued after its commit and the sweep is only the backstop.
   const sweepDelivers = queue.kind === 'in-process' && database.driver === 'postgres';
   const intervalMs = sweepDelivers ? 1000 : Math.min(5000, (config.jobLeaseSeconds * 1000) / 2);
-  const reconciler = new Reconciler(database, jobs, intervalMs, logger);
+  const reconciler = new Reconciler(database, jobs, intervalMs, workerLogger);
   reconciler.start();
+  const upkeep = new PeriodicTasks(features.periodicTasks, workerLogger);
+  upkeep.start();
   logger.info({ queue: queue.kind, concurrency: config.workerConcurrency }, 'worker started');
   return {
     async stop(graceMs) {
-      await reconciler.stop();
+      await Promise.all([reconciler.stop(), upkeep.stop()]);
       await Promise.all([runner.stop(graceMs), queue.stopConsuming()]);
     },
   };

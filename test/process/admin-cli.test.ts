@@ -8,7 +8,8 @@ import { loadConfig } from '../../src/config.js';
 import { openDatabase, type Database } from '../../src/infra/db/database.js';
 import { plans, users } from '../../src/infra/db/schema.js';
 import { createLogger } from '../../src/logger.js';
-import { createServices } from '../../src/services.js';
+import { createFeatures } from '../../src/features.js';
+import { startServices } from '../../src/process/start-services.js';
 import { runCli } from '../support/cli-process.js';
 import { TEST_SECRET_KEY, createTestDatabase, storageTargets } from '../support/harness.js';
 
@@ -37,7 +38,7 @@ async function freshStore(kind: StoreKind): Promise<Store> {
   return {
     env,
     // Only while no CLI process runs: an embedded database belongs to one process at a time.
-    open: () => openDatabase({ databaseUrl: env.DATABASE_URL, dataDir }),
+    open: () => openDatabase({ databaseUrl: env.DATABASE_URL, dataDir, logger: createLogger('silent') }),
     async close() {
       await drop?.();
       await rm(dataDir, { recursive: true, force: true });
@@ -76,9 +77,9 @@ function logLine(output: string, message: string): Record<string, unknown> {
 
 /** Signs in through the API on the store (no CLI process may be running), and fetches /auth/user/. */
 async function signIn(store: Store, username: string, password: string) {
-  const services = await createServices(loadConfig(store.env), { logger: createLogger('silent'), role: 'test' });
+  const services = await startServices(loadConfig(store.env), { logger: createLogger('silent'), role: 'test', schema: 'migrate' });
   try {
-    const app = await buildApp(services);
+    const app = await buildApp(services, createFeatures(services));
     try {
       const login = await app.inject({ method: 'POST', url: '/auth/login/', payload: { username, password } });
       if (login.statusCode !== 200) return { login: login.statusCode, user: undefined };

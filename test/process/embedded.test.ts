@@ -2,6 +2,7 @@ import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+import { createLogger } from '../../src/logger.js';
 import { openDatabase } from '../../src/infra/db/database.js';
 import { queueProbes } from '../../src/infra/db/schema.js';
 import { CliProcess, runCli } from '../support/cli-process.js';
@@ -75,7 +76,7 @@ describe('embedded start: no database, no Redis, no configuration', () => {
     expect(await readFile(path.join(dataDir, 'secret-key'), 'utf8')).toBe(secretKey);
 
     // With both processes gone, the embedded database holds what each of them wrote.
-    const database = await openDatabase({ databaseUrl: undefined, dataDir });
+    const database = await openDatabase({ databaseUrl: undefined, dataDir, logger: createLogger('silent') });
     try {
       const probes = await database.db.select().from(queueProbes);
       expect(probes.some((probe) => probe.requestedBy.includes(`:${firstPid}:`) && probe.completedAt !== null)).toBe(true);
@@ -99,7 +100,7 @@ describe('embedded store safety', () => {
 
       // A second process on the same directory would corrupt it: it must refuse, and say why.
       const rival = await runCli(['serve'], env);
-      expect(rival.code).toBe(2);
+      expect(rival.code).toBe(7);
       expect(rival.output).toContain('is in use by another cvimprover process');
     } finally {
       first.kill('SIGKILL');

@@ -4,12 +4,13 @@ import path from 'node:path';
 import { eq } from 'drizzle-orm';
 import { afterEach, describe, expect, it } from 'vitest';
 import { loadConfig } from '../../src/config.js';
-import { QUEUE_PROBE_KIND } from '../../src/features/health/jobs.js';
+import { queueProbeKind } from '../../src/features/health/jobs.js';
 import { insertProbe } from '../../src/features/health/repository.js';
 import { queueProbes } from '../../src/infra/db/schema.js';
 import { findJob } from '../../src/jobs/job-repository.js';
 import { createLogger } from '../../src/logger.js';
-import { createServices, type Services } from '../../src/services.js';
+import { startServices } from '../../src/process/start-services.js';
+import type { Services } from '../../src/services.js';
 import { CliProcess } from '../support/cli-process.js';
 import { TEST_SECRET_KEY, createTestDatabase, storageTargets, uniqueName } from '../support/harness.js';
 import { testRedisUrl } from '../support/test-env.js';
@@ -37,11 +38,11 @@ describe.runIf(storageTargets()[1]?.available)('a worker stopped by a signal', (
       ...(queue === 'bullmq' ? { REDIS_URL: testRedisUrl, REDIS_KEY_PREFIX: uniqueName('cvitest') } : {}),
     };
     // This process plays the API: it commits the job and enqueues it.
-    const services: Services = await createServices(loadConfig(env), { logger: createLogger('silent'), role: 'api', migrate: false });
+    const services: Services = await startServices(loadConfig(env), { logger: createLogger('silent'), role: 'api', schema: 'as-is' });
     cleanups.push(() => services.close());
     expect(services.queue.kind).toBe(queue);
     const jobId = await services.jobs.transactionWithJobs(async (tx, addJob) => {
-      const job = await addJob({ kind: QUEUE_PROBE_KIND });
+      const job = await addJob(queueProbeKind, {});
       await insertProbe(tx, { jobId: job.id, requestedBy: services.processLabel, holdMs });
       return job.id;
     });

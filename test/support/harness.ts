@@ -7,8 +7,10 @@ import pg from 'pg';
 import { inject } from 'vitest';
 import { buildApp, type App } from '../../src/app.js';
 import { loadConfig, type Config } from '../../src/config.js';
+import { createFeatures, type Features } from '../../src/features.js';
 import { createLogger } from '../../src/logger.js';
-import { createServices, type Services } from '../../src/services.js';
+import { startServices } from '../../src/process/start-services.js';
+import type { Services } from '../../src/services.js';
 import { databaseUrlFor, testDatabaseUrl, testRedisUrl } from './test-env.js';
 
 export type StorageName = 'pglite' | 'postgres+redis';
@@ -69,6 +71,8 @@ export async function createTestDatabase(options: { empty?: boolean } = {}): Pro
 export interface TestEnvironment {
   config: Config;
   services: Services;
+  /** The feature services on them, built as a process builds them. */
+  features: Features;
   /** Environment variables that make a child process use the same storage. */
   env: Record<string, string>;
   close(): Promise<void>;
@@ -83,6 +87,9 @@ export async function createTestEnvironment(target: StorageName, extraEnv: Recor
     LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'silent',
     JOB_LEASE_SECONDS: '3',
     WORKER_CONCURRENCY: '4',
+    // Suites share a busy machine and start embedded databases that stall the event loop for a
+    // moment; load shedding is tested where it is the subject, with its own threshold.
+    OVERLOAD_EVENT_LOOP_DELAY_MS: '30000',
     ...extraEnv,
   };
   let dropDatabase: (() => Promise<void>) | undefined;
@@ -95,18 +102,16 @@ export async function createTestEnvironment(target: StorageName, extraEnv: Recor
   }
   const config = loadConfig(env);
   const logger = createLogger(config.logLevel);
-  const services =
-    target === 'pglite'
-      ? await createServices(config, {
-          logger,
-          role: 'test',
-          pgliteTemplate: new Blob([new Uint8Array(await readFile(inject('pgliteTemplatePath')))]),
-          migrate: false,
-        })
-      : await createServices(config, { logger, role: 'test', migrate: false });
+  const services = await startServices(config, {
+    logger,
+    role: 'test',
+    schema: 'as-is',
+    ...(target === 'pglite' ? { pgliteTemplate: new Blob([new Uint8Array(await readFile(inject('pgliteTemplatePath')))]) } : {}),
+  });
   return {
     config,
     services,
+    features: createFeatures(services),
     env,
     async close() {
       await services.close();
@@ -123,7 +128,7 @@ export interface TestApp extends TestEnvironment {
 /** The real app (buildApp) on fresh storage. */
 export async function createTestApp(target: StorageName, extraEnv: Record<string, string> = {}): Promise<TestApp> {
   const environment = await createTestEnvironment(target, extraEnv);
-  const app = await buildApp(environment.services);
+  const app = await buildApp(environment.services, environment.features);
   return {
     ...environment,
     app,

@@ -1,7 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { eq, sql } from 'drizzle-orm';
 import { jobs, queueProbes } from '../../infra/db/schema.js';
-import { QUEUE_PROBE_KIND } from './jobs.js';
+import { buildApp } from '../../app.js';
+import { createFeatures } from '../../features.js';
+import { queueProbeKind } from './jobs.js';
 import { startWorker, type RunningWorker } from '../../process/worker-role.js';
 import { createTestApp, storageTargets, type TestApp } from '../../../test/support/harness.js';
 
@@ -12,7 +14,7 @@ for (const target of storageTargets()) {
 
     beforeAll(async () => {
       testApp = await createTestApp(target.name);
-      worker = startWorker(testApp.services);
+      worker = startWorker(testApp.services, testApp.features);
     });
     afterAll(async () => {
       await worker.stop(1000);
@@ -39,12 +41,15 @@ for (const target of storageTargets()) {
 
     it('clears out probes older than a day when it sends a new one', async () => {
       const db = testApp.services.database.db;
-      await db.update(jobs).set({ createdAt: sql`now() - interval '2 days'` }).where(eq(jobs.kind, QUEUE_PROBE_KIND));
-      // Make the last probe stale too, so the next check sends a fresh one.
+      await db.update(jobs).set({ createdAt: sql`now() - interval '2 days'` }).where(eq(jobs.kind, queueProbeKind.kind));
+      // Make the last probe stale too, so the next check sends a fresh one; a process that has not
+      // seen the old probe complete (this one remembers it for a while) has to look.
       await db.update(queueProbes).set({ completedAt: sql`now() - interval '2 days'`, createdAt: sql`now() - interval '2 days'` });
-      const response = await testApp.app.inject({ method: 'GET', url: '/core/health/' });
+      const freshProcess = await buildApp(testApp.services, createFeatures(testApp.services));
+      const response = await freshProcess.inject({ method: 'GET', url: '/core/health/' });
+      await freshProcess.close();
       expect(response.statusCode).toBe(200);
-      const remaining = await db.select().from(jobs).where(eq(jobs.kind, QUEUE_PROBE_KIND));
+      const remaining = await db.select().from(jobs).where(eq(jobs.kind, queueProbeKind.kind));
       expect(remaining).toHaveLength(1);
       expect(Date.now() - (remaining[0]?.createdAt.getTime() ?? 0)).toBeLessThan(60_000);
     });

@@ -1,11 +1,8 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
-import type { Services } from '../../services.js';
 import { HealthReportSchema } from './schema.js';
-import { HealthService } from './service.js';
+import type { HealthService } from './service.js';
 
-export const healthRoutes: FastifyPluginAsyncTypebox<{ services: Services }> = async (app, { services }) => {
-  const health = new HealthService(services);
-
+export const healthRoutes: FastifyPluginAsyncTypebox<{ health: HealthService }> = async (app, { health }) => {
   app.get(
     '/core/health/',
     {

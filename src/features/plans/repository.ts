@@ -1,12 +1,16 @@
 import { asc, eq } from 'drizzle-orm';
 import type { DbOrTx } from '../../infra/db/database.js';
+import { preparedFor } from '../../infra/db/prepared.js';
 import { plans } from '../../infra/db/schema.js';
 
 export type PlanRow = typeof plans.$inferSelect;
 export type NewPlan = typeof plans.$inferInsert;
 
+// Listed on every visit to the pricing page: built and planned once.
+const allPlans = preparedFor('list_plans', (db) => db.select().from(plans).orderBy(asc(plans.sortOrder), asc(plans.name)));
+
 export async function listPlans(db: DbOrTx): Promise<PlanRow[]> {
-  return db.select().from(plans).orderBy(asc(plans.sortOrder), asc(plans.name));
+  return allPlans(db).execute();
 }
 
 export async function findPlanById(db: DbOrTx, id: number): Promise<PlanRow | undefined> {

@@ -1,6 +1,6 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
-import { FieldErrorsBody } from '../../http/common-schemas.js';
+import { errorResponses } from '../../http/common-schemas.js';
 import { PlanListQuery, PlanSchema } from './schema.js';
 import type { PlanService } from './service.js';
 
@@ -12,7 +12,7 @@ export const planRoutes: FastifyPluginAsyncTypebox<{ plans: PlanService }> = asy
         tags: ['core'],
         summary: 'The plans, cheapest first; is_current marks the caller’s',
         querystring: PlanListQuery,
-        response: { 200: Type.Array(PlanSchema), 400: FieldErrorsBody },
+        response: { 200: Type.Array(PlanSchema), ...errorResponses(400, 401, 503) },
       },
     },
     async (request) => plans.list(request.query.billing, request.auth?.user.planId),

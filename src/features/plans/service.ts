@@ -1,12 +1,18 @@
-import type { Services } from '../../services.js';
-import { listPlans, type PlanRow } from './repository.js';
+import type { Logger } from 'pino';
+import type { Cache } from '../../infra/cache/cache.js';
+import type { Database, DbOrTx } from '../../infra/db/database.js';
+import type { Stripe } from '../../infra/stripe/stripe-client.js';
+import { findPlanById, findPlanByName, listPlans, type PlanRow } from './repository.js';
 import type { PlanBody, Price } from './schema.js';
+import { FREE_PLAN } from './seed.js';
 
 type Interval = 'month' | 'year';
 
 const PRICE_TTL_SECONDS = 3600;
 // A failed look-up is remembered briefly too, so a wrong price id does not send every request to Stripe.
 const PRICE_FAILURE_TTL_SECONDS = 60;
+// Each process also keeps what the shared cache said for a minute: prices are on every signed-in answer.
+const LOCAL_PRICE_TTL_MS = 60_000;
 
 type CachedPrice = { price: Price } | { failed: true };
 
@@ -17,41 +23,72 @@ function fromMinorUnits(amount: number, currency: string): number {
   return ZERO_DECIMAL_CURRENCIES.has(currency.toLowerCase()) ? amount : amount / 100;
 }
 
+export interface PlanServiceDependencies {
+  database: Database;
+  cache: Cache;
+  /** Present when STRIPE_SECRET_KEY is set. */
+  stripe: Stripe | undefined;
+  logger: Logger;
+}
+
 /** Plans as clients see them, priced from Stripe when it is configured, else from the plan row. */
 export class PlanService {
-  constructor(private readonly services: Services) {}
+  private readonly localPrices = new Map<string, { value: CachedPrice; expires: number }>();
+
+  constructor(private readonly dependencies: PlanServiceDependencies) {}
 
   private priceId(plan: PlanRow, interval: Interval): string | null {
     return interval === 'month' ? plan.stripePriceIdMonthly : plan.stripePriceIdYearly;
   }
 
+  /** The plan every new account starts on. */
+  async defaultPlan(db: DbOrTx): Promise<PlanRow | undefined> {
+    return findPlanByName(db, FREE_PLAN);
+  }
+
+  async findById(id: number | null): Promise<PlanRow | null> {
+    return id === null ? null : ((await findPlanById(this.dependencies.database.db, id)) ?? null);
+  }
+
   /** Whether the plan is sold with this billing period. */
   isSold(plan: PlanRow, interval: Interval): boolean {
-    if (this.services.stripe) return Boolean(this.priceId(plan, interval));
+    if (this.dependencies.stripe) return Boolean(this.priceId(plan, interval));
     return (interval === 'month' ? plan.monthlyPriceCents : plan.yearlyPriceCents) !== null;
+  }
+
+  private async stripePrice(stripe: Stripe, priceId: string): Promise<CachedPrice> {
+    const local = this.localPrices.get(priceId);
+    if (local && local.expires > Date.now()) return local.value;
+    const { cache, logger } = this.dependencies;
+    const key = `stripe:price:${priceId}`;
+    let value = await cache.get<CachedPrice>(key);
+    if (!value) {
+      try {
+        const price = await stripe.prices.retrieve(priceId);
+        value = {
+          price: {
+            amount: fromMinorUnits(price.unit_amount ?? 0, price.currency),
+            currency: price.currency.toUpperCase(),
+            interval: price.recurring?.interval === 'year' ? 'year' : price.recurring?.interval === 'month' ? 'month' : null,
+          },
+        };
+        await cache.set(key, value, PRICE_TTL_SECONDS);
+      } catch (error) {
+        logger.warn({ err: error, priceId }, 'Stripe price look-up failed');
+        value = { failed: true };
+        await cache.set(key, value, PRICE_FAILURE_TTL_SECONDS);
+      }
+    }
+    this.localPrices.set(priceId, { value, expires: Date.now() + LOCAL_PRICE_TTL_MS });
+    return value;
   }
 
   async price(plan: PlanRow, interval: Interval): Promise<Price | null> {
     const priceId = this.priceId(plan, interval);
-    const stripe = this.services.stripe;
+    const stripe = this.dependencies.stripe;
     if (stripe && priceId) {
-      const key = `stripe:price:${priceId}`;
-      const cached = await this.services.cache.get<CachedPrice>(key);
-      if (cached) return 'price' in cached ? cached.price : null;
-      try {
-        const price = await stripe.prices.retrieve(priceId);
-        const value: Price = {
-          amount: fromMinorUnits(price.unit_amount ?? 0, price.currency),
-          currency: price.currency.toUpperCase(),
-          interval: price.recurring?.interval === 'year' ? 'year' : price.recurring?.interval === 'month' ? 'month' : null,
-        };
-        await this.services.cache.set(key, { price: value } satisfies CachedPrice, PRICE_TTL_SECONDS);
-        return value;
-      } catch (error) {
-        this.services.logger.warn({ err: error, priceId }, 'Stripe price look-up failed');
-        await this.services.cache.set(key, { failed: true } satisfies CachedPrice, PRICE_FAILURE_TTL_SECONDS);
-        return null;
-      }
+      const cached = await this.stripePrice(stripe, priceId);
+      return 'price' in cached ? cached.price : null;
     }
     const cents = interval === 'month' ? plan.monthlyPriceCents : plan.yearlyPriceCents;
     if (cents === null) return { amount: 0, currency: plan.currency, interval: null }; // a free plan
@@ -73,7 +110,7 @@ export class PlanService {
   }
 
   async list(billing: 'monthly' | 'yearly' | undefined, currentPlanId: number | null | undefined): Promise<PlanBody[]> {
-    let plans = await listPlans(this.services.database.db);
+    let plans = await listPlans(this.dependencies.database.db);
     if (billing) plans = plans.filter((plan) => this.isSold(plan, billing === 'monthly' ? 'month' : 'year'));
     return Promise.all(plans.map((plan) => this.present(plan, currentPlanId)));
   }

@@ -1,4 +1,4 @@
-import { and, eq, ne, sql } from 'drizzle-orm';
+import { and, eq, ne, or, sql } from 'drizzle-orm';
 import type { DbOrTx } from '../../infra/db/database.js';
 import { users } from '../../infra/db/schema.js';
 
@@ -14,15 +14,21 @@ export async function findUserById(db: DbOrTx, id: number): Promise<UserRow | un
 }
 
 /**
- * The account a login names, case-insensitively. Usernames may contain "@", so an identifier that
- * looks like an address is first taken as one: nobody can shadow another person's e-mail sign-in
- * by choosing that address as a username.
+ * The account a login names, case-insensitively, in one query whether or not it exists (so a failed
+ * login costs the same either way). Usernames may contain "@", so an identifier that looks like an
+ * address is first taken as one: nobody can shadow another person's e-mail sign-in by choosing that
+ * address as a username.
  */
 export async function findUserByLogin(db: DbOrTx, identifier: string): Promise<UserRow | undefined> {
-  const value = identifier.trim();
-  return value.includes('@')
-    ? ((await findUserByEmail(db, value)) ?? (await findUserByUsername(db, value)))
-    : ((await findUserByUsername(db, value)) ?? (await findUserByEmail(db, value)));
+  const value = identifier.trim().toLowerCase();
+  const rows = await db
+    .select()
+    .from(users)
+    .where(or(eq(lower(users.username), value), eq(lower(users.email), value)))
+    .limit(2);
+  const byEmail = rows.find((row) => row.email.toLowerCase() === value);
+  const byUsername = rows.find((row) => row.username.toLowerCase() === value);
+  return value.includes('@') ? (byEmail ?? byUsername) : (byUsername ?? byEmail);
 }
 
 /** The account with exactly this username (case-insensitively), never one whose e-mail it is. */

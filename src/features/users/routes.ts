@@ -1,12 +1,12 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { FastifyRequest } from 'fastify';
-import { ErrorBody, FieldErrorsBody } from '../../http/common-schemas.js';
-import { requireUser, signedIn } from '../auth/authenticate.js';
+import { errorResponses } from '../../http/common-schemas.js';
+import { requireUser, signedIn } from '../auth/sessions/authenticate.js';
 import { UserPatchBody, UserPutBody, UserSchema, type UserPatch } from './schema.js';
 import type { UserService } from './service.js';
 
 const tags = ['auth'];
-const response = { 200: UserSchema, 400: FieldErrorsBody, 401: ErrorBody, 403: ErrorBody };
+const response = { 200: UserSchema, ...errorResponses(400, 401, 403, 409, 413, 415, 503) };
 
 export const userRoutes: FastifyPluginAsyncTypebox<{ users: UserService }> = async (app, { users }) => {
   // PUT and PATCH differ only in what their schemas require.
@@ -17,7 +17,7 @@ export const userRoutes: FastifyPluginAsyncTypebox<{ users: UserService }> = asy
 
   app.get(
     '/auth/user/',
-    { schema: { tags, summary: "The caller's account, with their plan", security: signedIn, response: { 200: UserSchema, 401: ErrorBody } } },
+    { schema: { tags, summary: "The caller's account, with their plan", security: signedIn, response: { 200: UserSchema, ...errorResponses(401, 503) } } },
     async (request) => {
       const auth = requireUser(request);
       return users.present(auth.user, auth.plan);

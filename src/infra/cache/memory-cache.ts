@@ -22,14 +22,6 @@ export class MemoryCache implements Cache {
     return Promise.resolve();
   }
 
-  increment(key: string, windowSeconds: number): Promise<number> {
-    const current = this.entries.get(key)?.value;
-    const count = (typeof current === 'number' ? current : 0) + 1;
-    // A counter keeps the expiry of its first increment: the window does not slide.
-    this.entries.set(key, { value: count }, count === 1 ? { ttl: windowSeconds * 1000 } : { noUpdateTTL: true });
-    return Promise.resolve(count);
-  }
-
   ping(): Promise<void> {
     return Promise.resolve();
   }

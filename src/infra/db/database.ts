@@ -9,8 +9,11 @@ import { pgSchema, serial, type PgDatabase, type PgQueryResultHKT } from 'drizzl
 import { drizzle as drizzlePglite } from 'drizzle-orm/pglite';
 import { migrate as migratePglite } from 'drizzle-orm/pglite/migrator';
 import pg from 'pg';
+import type { Logger } from 'pino';
 import lockfile from 'proper-lockfile';
+import { withTimeout } from '../../lib/with-timeout.js';
 import { packageRoot } from '../../paths.js';
+import { DatabaseStartupError, DatabaseUnavailableError, databaseErrorCode, startupErrorFor } from './database-errors.js';
 import * as schema from './schema.js';
 
 export type Schema = typeof schema;
@@ -26,6 +29,8 @@ export interface Database {
   migrate(): Promise<void>;
   /** How many migrations in migrations/ this database has not applied yet. */
   pendingMigrations(): Promise<number>;
+  /** Requests waiting for a connection: a queue that grows means more load than the database takes. */
+  waitingForConnection(): number;
   ping(): Promise<void>;
   close(): Promise<void>;
 }
@@ -35,37 +40,90 @@ export const migrationsFolder = path.join(packageRoot, 'migrations');
 // Drizzle's own record of applied migrations (its default schema and table); read, never written here.
 const appliedMigrations = pgSchema('drizzle').table('__drizzle_migrations', { id: serial('id').primaryKey() });
 
+// A database that never ran a migration lacks drizzle's schema (3F000) or its table (42P01).
+const NEVER_MIGRATED = new Set(['3F000', '42P01']);
+
 async function pendingMigrations(db: Db): Promise<number> {
   const known = readMigrationFiles({ migrationsFolder }).length;
   try {
     const [row] = await db.select({ applied: count() }).from(appliedMigrations);
     return Math.max(0, known - (row?.applied ?? 0));
-  } catch {
-    return known; // no record at all: nothing was ever applied
+  } catch (error) {
+    if (NEVER_MIGRATED.has(databaseErrorCode(error) ?? '')) return known;
+    throw error;
   }
 }
 
 // Any fixed number shared by every process of this service: serialises concurrent migrators.
 const MIGRATION_LOCK_ID = 727_001;
 
+/** Bounds on PostgreSQL waits: a request never queues for a connection or waits on a hung server for long. */
+const POOL_SIZE = 10;
+const CONNECT_TIMEOUT_MS = 2000;
+const QUERY_TIMEOUT_MS = 10_000;
+const FIRST_CONNECT_TIMEOUT_MS = 5000;
+
 export interface DatabaseOptions {
   databaseUrl: string | undefined;
   dataDir: string;
+  logger: Logger;
   /** A dumped PGlite data directory to start from (tests use one migrated template). */
   pgliteTemplate?: Blob;
   /** Keep the embedded database in memory (tests). */
   inMemory?: boolean;
 }
 
-/** Opens PostgreSQL when a URL is given, else PGlite under DATA_DIR. */
+/** Opens PostgreSQL when a URL is given, else PGlite under DATA_DIR. Throws DatabaseStartupError naming why it cannot. */
 export async function openDatabase(options: DatabaseOptions): Promise<Database> {
-  return options.databaseUrl ? openPostgres(options.databaseUrl) : openPglite(options);
+  return options.databaseUrl ? openPostgres(options.databaseUrl, options.logger) : openPglite(options);
 }
 
-function openPostgres(databaseUrl: string): Database {
-  const pool = new pg.Pool({ connectionString: databaseUrl, max: 10, idleTimeoutMillis: 30_000 });
-  // An idle client losing its connection must not crash the process; the next query reconnects.
-  pool.on('error', () => undefined);
+/**
+ * A pool whose failures to hand out a connection say so by their type: whether the server is down,
+ * unreachable or out of connections, the request that wanted it gets a 503, not a 500.
+ */
+class ServicePool extends pg.Pool {
+  override connect(): Promise<pg.PoolClient>;
+  override connect(callback: (error: Error | undefined, client: pg.PoolClient | undefined, done: (release?: unknown) => void) => void): void;
+  override connect(
+    callback?: (error: Error | undefined, client: pg.PoolClient | undefined, done: (release?: unknown) => void) => void,
+  ): Promise<pg.PoolClient> | void {
+    if (!callback) {
+      return super.connect().catch((error: unknown) => {
+        throw new DatabaseUnavailableError(error);
+      });
+    }
+    super.connect((error, client, done) => callback(error ? new DatabaseUnavailableError(error) : undefined, client, done));
+  }
+}
+
+/** Connects once, so that a process that cannot use its database says why at start, not at its first request. */
+async function checkConnection(databaseUrl: string, logger: Logger): Promise<void> {
+  const client = new pg.Client({ connectionString: databaseUrl });
+  // A socket error during the check also rejects the pending call below, which reports it.
+  client.on('error', (error) => logger.debug({ err: error }, 'the start-up connection check lost its connection'));
+  try {
+    await withTimeout(client.connect(), FIRST_CONNECT_TIMEOUT_MS, 'connecting to PostgreSQL');
+    await client.query('select 1');
+  } catch (error) {
+    throw startupErrorFor(error, databaseUrl) ?? error;
+  } finally {
+    await client.end().catch((error: unknown) => logger.debug({ err: error }, 'closing the start-up connection check failed'));
+  }
+}
+
+async function openPostgres(databaseUrl: string, logger: Logger): Promise<Database> {
+  await checkConnection(databaseUrl, logger);
+  const pool = new ServicePool({
+    connectionString: databaseUrl,
+    max: POOL_SIZE,
+    idleTimeoutMillis: 30_000,
+    connectionTimeoutMillis: CONNECT_TIMEOUT_MS,
+    query_timeout: QUERY_TIMEOUT_MS,
+    keepAlive: true,
+  });
+  // An idle connection that breaks (a server restart) is dropped by the pool and replaced on demand.
+  pool.on('error', (error) => logger.warn({ err: error }, 'an idle PostgreSQL connection failed; the pool replaces it'));
   const db = drizzleNodePg(pool, { schema });
   return {
     db,
@@ -81,6 +139,7 @@ function openPostgres(databaseUrl: string): Database {
       }
     },
     pendingMigrations: () => pendingMigrations(db),
+    waitingForConnection: () => pool.waitingCount,
     async ping() {
       await db.execute(sql`select 1`);
     },
@@ -91,37 +150,42 @@ function openPostgres(databaseUrl: string): Database {
 }
 
 /** The database lacks migrations this code needs: `cvimprover migrate` must run first. */
-export class SchemaOutOfDateError extends Error {
-  constructor(readonly pending: number) {
-    super(`The database lacks ${pending} migration(s) this version needs; run \`cvimprover migrate\` first.`);
-    this.name = 'SchemaOutOfDateError';
-  }
-}
-
-/** Thrown when another process holds the embedded database. */
-export class DataDirInUseError extends Error {
-  constructor(dataDir: string) {
-    super(`${dataDir} is in use by another cvimprover process; the embedded database belongs to one process (use DATABASE_URL to run several).`);
-    this.name = 'DataDirInUseError';
-  }
+export function schemaOutOfDate(pending: number): DatabaseStartupError {
+  return new DatabaseStartupError('schema_out_of_date', `The database lacks ${pending} migration(s) this version needs; run \`cvimprover migrate\` first.`);
 }
 
 /**
  * Two processes on one PGlite directory would corrupt it, so the directory is locked. A lock left
  * by a killed process goes stale after 10 s; a start right after such a crash waits that long.
  */
-async function lockDataDir(dataDir: string): Promise<() => Promise<void>> {
+async function lockDataDir(dataDir: string, logger: Logger): Promise<() => Promise<void>> {
+  let compromised = false;
+  let release: () => Promise<void>;
   try {
-    return await lockfile.lock(dataDir, {
+    release = await lockfile.lock(dataDir, {
       stale: 10_000,
+      // Refreshed every second, so only an event loop stalled for nine seconds could lose it.
+      update: 1000,
       retries: { retries: 12, factor: 1, minTimeout: 1000, maxTimeout: 1000 },
-      // A long pause of the event loop must not crash the process; a rival would still be refused while it lives.
-      onCompromised: () => undefined,
+      onCompromised: (error) => {
+        compromised = true;
+        logger.error({ err: error, dataDir }, 'the lock on the embedded data directory was lost; another process may use it now');
+      },
     });
   } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'ELOCKED') throw new DataDirInUseError(dataDir);
+    if ((error as NodeJS.ErrnoException).code === 'ELOCKED') {
+      throw new DatabaseStartupError(
+        'data_dir_locked',
+        `${path.dirname(dataDir)} is in use by another cvimprover process; the embedded database belongs to one process (use DATABASE_URL to run several).`,
+        error,
+      );
+    }
     throw error;
   }
+  // A lost lock was reported when it was lost, and there is nothing left to release.
+  return async () => {
+    if (!compromised) await release();
+  };
 }
 
 async function openPglite(options: DatabaseOptions): Promise<Database> {
@@ -130,15 +194,18 @@ async function openPglite(options: DatabaseOptions): Promise<Database> {
   if (!options.inMemory) {
     dataDir = path.join(options.dataDir, 'pgdata');
     await mkdir(dataDir, { recursive: true });
-    unlock = await lockDataDir(dataDir);
+    unlock = await lockDataDir(dataDir, options.logger);
   }
-  const client = await PGlite.create({
-    ...(dataDir ? { dataDir } : {}),
-    ...(options.pgliteTemplate ? { loadDataDir: options.pgliteTemplate } : {}),
-  }).catch(async (error: unknown) => {
+  let client: PGlite;
+  try {
+    client = await PGlite.create({
+      ...(dataDir ? { dataDir } : {}),
+      ...(options.pgliteTemplate ? { loadDataDir: options.pgliteTemplate } : {}),
+    });
+  } catch (error) {
     await unlock?.();
     throw error;
-  });
+  }
   const db = drizzlePglite(client, { schema });
   return {
     db,
@@ -147,6 +214,8 @@ async function openPglite(options: DatabaseOptions): Promise<Database> {
       await migratePglite(db, { migrationsFolder });
     },
     pendingMigrations: () => pendingMigrations(db),
+    // PGlite runs one query at a time on this thread; its queue shows as event-loop delay instead.
+    waitingForConnection: () => 0,
     async ping() {
       await db.execute(sql`select 1`);
     },

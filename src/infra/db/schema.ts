@@ -245,3 +245,18 @@ export const socialAccounts = pgTable(
   },
   (table) => [primaryKey({ columns: [table.provider, table.subject] }), index('social_accounts_user_idx').on(table.userId)],
 );
+
+/**
+ * Sign-in attempts per account and per client address within a window, counted by one atomic
+ * statement each, so parallel guesses cannot slip past the limit. Keys carry no personal data: an
+ * account by its id, an address or an unknown name by a keyed hash.
+ */
+export const loginAttempts = pgTable(
+  'login_attempts',
+  {
+    key: varchar('key', { length: 100 }).primaryKey(),
+    attempts: integer('attempts').notNull(),
+    windowEndsAt: timestamp('window_ends_at', { withTimezone: true }).notNull(),
+  },
+  (table) => [index('login_attempts_window_ends_idx').on(table.windowEndsAt)],
+);

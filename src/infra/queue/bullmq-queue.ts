@@ -1,6 +1,8 @@
 import { DelayedError, Queue, Worker } from 'bullmq';
-import { Redis } from 'ioredis';
+import type { Redis } from 'ioredis';
+import type { Logger } from 'pino';
 import { withTimeout } from '../../lib/with-timeout.js';
+import { connectRedis } from '../redis/connection.js';
 import type { DeliveryHandler, JobQueue } from './job-queue.js';
 
 const QUEUE_NAME = 'jobs';
@@ -12,9 +14,12 @@ interface JobData {
 
 export interface BullmqQueueOptions {
   redisUrl: string;
+  /** The process's fail-fast Redis connection, shared with the cache: enqueueing must never hang a request. */
+  connection: Redis;
   prefix: string;
   /** How long a delivery stays locked to its worker without renewal: the job lease. */
   lockSeconds: number;
+  logger: Logger;
 }
 
 /**
@@ -23,17 +28,17 @@ export interface BullmqQueueOptions {
  */
 export class BullmqQueue implements JobQueue {
   readonly kind = 'bullmq';
-  // The producer fails fast when Redis is away: the row stays queued and the reconciler enqueues it later.
-  private readonly producerConnection: Redis;
   private readonly queue: Queue<JobData>;
+  private readonly logger: Logger;
   private worker: Worker<JobData> | undefined;
   private workerConnection: Redis | undefined;
 
   constructor(private readonly options: BullmqQueueOptions) {
-    this.producerConnection = new Redis(options.redisUrl, { maxRetriesPerRequest: 1 });
-    this.producerConnection.on('error', () => undefined);
-    this.queue = new Queue<JobData>(QUEUE_NAME, { connection: this.producerConnection, prefix: this.prefix });
-    this.queue.on('error', () => undefined);
+    this.logger = options.logger.child({ queue: QUEUE_NAME });
+    this.queue = new Queue<JobData>(QUEUE_NAME, { connection: options.connection, prefix: this.prefix });
+    // Failed enqueues are handled where they happen (the row stays queued for the reconciler); this
+    // reports what BullMQ itself runs into, such as its scripts failing to load.
+    this.queue.on('error', (error) => this.logger.warn({ err: error }, 'BullMQ queue error'));
   }
 
   private get prefix(): string {
@@ -50,9 +55,8 @@ export class BullmqQueue implements JobQueue {
   }
 
   consume(handler: DeliveryHandler, concurrency: number): void {
-    // BullMQ workers block on Redis and must retry forever rather than fail a command.
-    this.workerConnection = new Redis(this.options.redisUrl, { maxRetriesPerRequest: null });
-    this.workerConnection.on('error', () => undefined);
+    // BullMQ workers block on Redis and must wait for it to come back rather than fail a command.
+    this.workerConnection = connectRedis(this.options.redisUrl, 'queue-worker', this.options.logger, { blocking: true });
     const lockMs = this.options.lockSeconds * 1000;
     this.worker = new Worker<JobData>(
       QUEUE_NAME,
@@ -74,7 +78,10 @@ export class BullmqQueue implements JobQueue {
         maxStalledCount: 1000,
       },
     );
-    this.worker.on('error', () => undefined);
+    this.worker.on('error', (error) => this.logger.warn({ err: error }, 'BullMQ worker error'));
+    // The handler records every outcome on the job row and never throws, so a failed delivery here
+    // means BullMQ itself could not hand the job over or move it; the reconciler delivers it again.
+    this.worker.on('failed', (job, error) => this.logger.error({ err: error, jobId: job?.data.id }, 'BullMQ delivery failed'));
   }
 
   async stopConsuming(): Promise<void> {
@@ -87,12 +94,15 @@ export class BullmqQueue implements JobQueue {
   }
 
   async ping(): Promise<void> {
-    await this.producerConnection.ping();
+    await this.options.connection.ping();
   }
 
   async close(): Promise<void> {
     await this.stopConsuming();
-    await withTimeout(this.queue.close(), ENQUEUE_TIMEOUT_MS, 'queue close').catch(() => undefined);
-    this.producerConnection.disconnect();
+    try {
+      await withTimeout(this.queue.close(), ENQUEUE_TIMEOUT_MS, 'queue close');
+    } catch (error) {
+      this.logger.warn({ err: error }, 'closing the BullMQ queue failed; its connection is closed with the process');
+    }
   }
 }

@@ -1,3 +1,4 @@
+import type { Logger } from 'pino';
 import type { DeliveryHandler, JobQueue } from './job-queue.js';
 
 /**
@@ -14,6 +15,8 @@ export class InProcessQueue implements JobQueue {
   private handler: DeliveryHandler | undefined;
   private concurrency = 1;
   private stopping = false;
+
+  constructor(private readonly logger: Logger) {}
 
   enqueue(jobId: string, delayMs = 0): Promise<void> {
     if (!this.handler || this.stopping || this.waitingIds.has(jobId) || this.timers.has(jobId)) return Promise.resolve();
@@ -71,7 +74,9 @@ export class InProcessQueue implements JobQueue {
         .then((outcome) => {
           if (outcome.redeliverInMs !== undefined) return this.enqueue(jobId, outcome.redeliverInMs);
         })
-        .catch(() => undefined) // the handler records its own failures on the job row
+        // The handler records every outcome on the job row and does not throw; if it ever does, the
+        // job's lease runs out and the reconciler delivers it again.
+        .catch((error: unknown) => this.logger.error({ err: error, jobId }, 'job delivery handler failed'))
         .finally(() => {
           this.active.delete(run);
           this.pump();

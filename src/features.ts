@@ -1,0 +1,62 @@
+import type { Services } from './services.js';
+import { createSuperuser } from './features/admin/superuser.js';
+import { GoogleSignIn } from './features/auth/google/service.js';
+import { GoogleVerifier } from './features/auth/google/verifier.js';
+import { passwordResetMailJob } from './features/auth/passwords/jobs.js';
+import { PasswordService } from './features/auth/passwords/service.js';
+import { deleteExpiredAttempts } from './features/auth/sessions/repository.js';
+import { SessionService } from './features/auth/sessions/service.js';
+import { SessionCache } from './features/auth/sessions/session-cache.js';
+import { TokenSigner } from './features/auth/sessions/tokens.js';
+import { queueProbeJob } from './features/health/jobs.js';
+import { HealthService } from './features/health/service.js';
+import { PlanService } from './features/plans/service.js';
+import { UserService } from './features/users/service.js';
+import type { JobHandler } from './jobs/job-handler.js';
+import type { PeriodicTask } from './jobs/periodic-tasks.js';
+
+/** Every feature's service, built once per process from the shared infrastructure. */
+export interface Features {
+  plans: PlanService;
+  users: UserService;
+  signer: TokenSigner;
+  sessions: SessionService;
+  passwords: PasswordService;
+  google: GoogleSignIn;
+  health: HealthService;
+  /** Every kind of background job, with what it works with. */
+  jobHandlers: JobHandler[];
+  /** Upkeep the worker runs on a timer. */
+  periodicTasks: PeriodicTask[];
+  createSuperuser(input: { username: string; email: string; password: string }): ReturnType<typeof createSuperuser>;
+}
+
+/** The one place where feature services are made and wired to each other and to the infrastructure. */
+export function createFeatures(services: Services): Features {
+  const { config, database, cache, bus, queue, jobs, cpu, mailer, stripe, logger, secretKey } = services;
+  const plans = new PlanService({ database, cache, stripe, logger });
+  const sessionCache = new SessionCache(bus);
+  const users = new UserService(database, plans, (userId) => sessionCache.invalidateUser(userId));
+  const signer = new TokenSigner(secretKey);
+  const sessions = new SessionService({ database, users, signer, cache: sessionCache, secretKey });
+  const passwords = new PasswordService({ database, users, sessions, jobs });
+  const google = new GoogleSignIn({ database, users, sessions, verifier: new GoogleVerifier(config.googleJwksUrl, config.googleClientId) });
+  const health = new HealthService({ config, database, cache, queue, jobs, processLabel: services.processLabel, logger });
+  return {
+    plans,
+    users,
+    signer,
+    sessions,
+    passwords,
+    google,
+    health,
+    jobHandlers: [
+      queueProbeJob(database, cpu),
+      passwordResetMailJob({ database, users, mailer, secretKey, frontendUrl: config.frontendUrl }),
+    ],
+    periodicTasks: [
+      { name: 'delete expired login counters', intervalMs: 10 * 60 * 1000, run: () => deleteExpiredAttempts(database.db) },
+    ],
+    createSuperuser: (input) => createSuperuser({ database, users, passwords }, input),
+  };
+}

@@ -1,0 +1,135 @@
+import { randomUUID } from 'node:crypto';
+import type { Redis } from 'ioredis';
+import type { Logger } from 'pino';
+import { connectRedis } from '../redis/connection.js';
+import type { InvalidationBus, InvalidationListener } from './invalidation-bus.js';
+
+/** How often the subscription proves it is alive, and how old its last proof may be. */
+const HEARTBEAT_MS = 200;
+const LIVE_WINDOW_MS = 600;
+
+interface Message {
+  topic: string;
+  id: string;
+  /** The publishing process, which has delivered the message to itself already. */
+  origin: string;
+}
+
+function parseMessage(raw: string): Message | undefined {
+  try {
+    const value = JSON.parse(raw) as Partial<Message>;
+    return typeof value.topic === 'string' && typeof value.id === 'string' && typeof value.origin === 'string' ? (value as Message) : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * Invalidations over Redis pub/sub. Pub/sub keeps nothing for a subscriber that is away, so the
+ * subscription proves it is alive with a PING every 200 ms; when its last answer is older than
+ * 600 ms (Redis down or hung) the bus says it is not live, and caches that rely on it step aside
+ * until it is back, then start empty.
+ */
+export class RedisInvalidationBus implements InvalidationBus {
+  readonly kind = 'redis';
+  private readonly origin = randomUUID();
+  private readonly channel: string;
+  private readonly subscriber: Redis;
+  private readonly listeners: InvalidationListener[] = [];
+  private readonly livenessListeners: ((live: boolean) => void)[] = [];
+  private readonly heartbeat: NodeJS.Timeout;
+  private lastPong = 0;
+  private live = false;
+
+  constructor(
+    redisUrl: string,
+    prefix: string,
+    private readonly publisher: Redis,
+    private readonly logger: Logger,
+  ) {
+    this.channel = `${prefix}:invalidate`;
+    this.subscriber = connectRedis(redisUrl, 'invalidation-subscriber', logger);
+    this.subscriber.on('message', (_channel: string, raw: string) => this.receive(raw));
+    this.subscriber.subscribe(this.channel).catch((error: unknown) => {
+      // ioredis subscribes again by itself on every reconnection; until then the bus is not live.
+      logger.warn({ err: error }, 'subscribing to invalidations failed; retried on reconnection');
+    });
+    this.heartbeat = setInterval(() => this.beat(), HEARTBEAT_MS);
+    this.heartbeat.unref();
+  }
+
+  private beat(): void {
+    this.subscriber
+      .ping()
+      .then(() => {
+        this.lastPong = Date.now();
+      })
+      // A missed heartbeat is the signal itself: liveness below turns false and the cache steps aside.
+      .catch((error: unknown) => this.logger.debug({ err: error }, 'invalidation heartbeat failed'))
+      .finally(() => this.checkLiveness());
+  }
+
+  private checkLiveness(): void {
+    const live = this.isLive();
+    if (live === this.live) return;
+    this.live = live;
+    if (live) this.logger.info('invalidations flowing again; in-process caches start empty');
+    else this.logger.warn('invalidations may be missed (Redis unavailable); in-process caches are bypassed');
+    for (const listener of this.livenessListeners) listener(live);
+  }
+
+  private receive(raw: string): void {
+    const message = parseMessage(raw);
+    if (!message) {
+      this.logger.warn({ channel: this.channel }, 'ignored a malformed invalidation message');
+      return;
+    }
+    if (message.origin === this.origin) return;
+    this.deliver(message.topic, message.id);
+  }
+
+  private deliver(topic: string, id: string): void {
+    for (const listener of this.listeners) listener(topic, id);
+  }
+
+  async publish(topic: string, id: string): Promise<void> {
+    this.deliver(topic, id);
+    const message: Message = { topic, id, origin: this.origin };
+    try {
+      await this.publisher.publish(this.channel, JSON.stringify(message));
+    } catch (error) {
+      // The change is committed and this process knows; others hear of it only if Redis came back
+      // before their heartbeats noticed it was gone (then they start empty anyway).
+      this.logger.error({ err: error, topic, id }, 'publishing an invalidation failed');
+    }
+  }
+
+  /** Resolves once the bus is live, or after `ms` (a process may start while Redis is away). */
+  async liveWithin(ms: number): Promise<boolean> {
+    const deadline = Date.now() + ms;
+    while (!this.isLive() && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 20));
+    return this.isLive();
+  }
+
+  subscribe(listener: InvalidationListener): void {
+    this.listeners.push(listener);
+  }
+
+  isLive(): boolean {
+    return this.subscriber.status === 'ready' && Date.now() - this.lastPong < LIVE_WINDOW_MS;
+  }
+
+  onLivenessChange(listener: (live: boolean) => void): void {
+    this.livenessListeners.push(listener);
+  }
+
+  async close(): Promise<void> {
+    clearInterval(this.heartbeat);
+    this.listeners.length = 0;
+    this.livenessListeners.length = 0;
+    await this.subscriber.quit().catch((error: unknown) => {
+      this.logger.debug({ err: error }, 'closing the invalidation subscriber failed; dropping its connection');
+      this.subscriber.disconnect();
+    });
+  }
+}
