@@ -4,7 +4,7 @@ import cors from '@fastify/cors';
 import formbody from '@fastify/formbody';
 import helmet from '@fastify/helmet';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
-import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
+import Fastify, { type FastifyBaseLogger, type FastifyInstance, type FastifySchema } from 'fastify';
 import type { Features } from './features.js';
 import { googleRoutes } from './features/auth/google/routes.js';
 import { passwordRoutes } from './features/auth/passwords/routes.js';
@@ -18,6 +18,7 @@ import { refuseCrossSiteForms } from './http/cross-site.js';
 import { answerFrameworkError, registerErrorHandling } from './http/error-handler.js';
 import { registerOpenApi } from './http/openapi.js';
 import { shedOverload } from './http/overload.js';
+import { OneLinePerRequest } from './http/request-log.js';
 import type { Services } from './services.js';
 
 /** Bodies above this are refused before they are read; uploads set their own limit. */
@@ -35,14 +36,16 @@ export interface RouteEntry {
   url: string;
   /** Hidden routes (docs, schema, redirects) are left out of the OpenAPI document. */
   hidden: boolean;
-  /** Whether the route declares a request body. */
-  takesBody: boolean;
+  /** The route's schemas, as declared: what it takes and what it answers. */
+  schema: FastifySchema | undefined;
 }
 
 declare module 'fastify' {
   interface FastifyInstance {
     /** Every route the app serves, as registered. */
     routeTable: RouteEntry[];
+    /** Set at shutdown: requests are still served, and each answer asks its client to close the connection. */
+    draining: boolean;
   }
 }
 
@@ -54,8 +57,7 @@ export async function buildApp(services: Services, features: Features): Promise<
   const logger: FastifyBaseLogger = services.logger;
   const app = Fastify({
     loggerInstance: logger,
-    // One line per request, written when it ends (below), instead of Fastify's two.
-    disableRequestLogging: true,
+    logController: new OneLinePerRequest(),
     bodyLimit: BODY_LIMIT_BYTES,
     // Slow clients are cut off: a request trickled in byte by byte must not hold a connection for good.
     requestTimeout: requestTimeoutMs,
@@ -77,15 +79,14 @@ export async function buildApp(services: Services, features: Features): Promise<
     const methods = Array.isArray(route.method) ? route.method : [route.method];
     for (const method of methods) {
       if (method === 'HEAD') continue;
-      app.routeTable.push({ method, url: route.url, hidden: route.schema?.hide === true, takesBody: route.schema?.body !== undefined });
+      app.routeTable.push({ method, url: route.url, hidden: route.schema?.hide === true, schema: route.schema });
     }
   });
 
+  app.decorate('draining', false);
   app.addHook('onRequest', async (request, reply) => {
     reply.header('x-request-id', request.id);
-  });
-  app.addHook('onResponse', async (request, reply) => {
-    request.log.info({ req: request, res: reply, ms: Math.round(reply.elapsedTime * 10) / 10 }, 'request completed');
+    if (app.draining) reply.header('connection', 'close');
   });
 
   // Bodies are JSON or forms; anything else (text/plain included) is refused with 415.
@@ -93,7 +94,7 @@ export async function buildApp(services: Services, features: Features): Promise<
   app.addSchema(ErrorBody);
   app.addSchema(FieldErrorsBody);
   registerErrorHandling(app);
-  await shedOverload(app, { maxEventLoopDelayMs: config.overloadEventLoopDelayMs, database: services.database });
+  await shedOverload(app, { maxEventLoopDelayMs: config.overloadEventLoopDelayMs });
 
   await app.register(cors, {
     origin: config.corsAllowedOrigins,

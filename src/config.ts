@@ -109,7 +109,7 @@ export const settings = {
   jobLeaseSeconds: setting('JOB_LEASE_SECONDS', integer(2, 3600), 60, 'how long a running job may go without a heartbeat before another worker takes it'),
   requestTimeoutSeconds: setting('REQUEST_TIMEOUT_SECONDS', integer(1, 3600), 60, 'how long a client may take to send a whole request (headers and body) before it is cut off'),
   shutdownGraceSeconds: setting('SHUTDOWN_GRACE_SECONDS', integer(0, 600), 10, 'at SIGTERM, how long requests and jobs in flight may take to finish'),
-  overloadEventLoopDelayMs: setting('OVERLOAD_EVENT_LOOP_DELAY_MS', integer(10, 60_000), 300, 'while the event loop lags more than this, requests are refused with 503 and Retry-After (overload)'),
+  overloadEventLoopDelayMs: setting('OVERLOAD_EVENT_LOOP_DELAY_MS', integer(0, 60_000), 300, 'while the event loop lags more than this, requests are refused with 503 and Retry-After (overload); 0 turns it off'),
   logLevel: setting('LOG_LEVEL', oneOf(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']), 'info', 'pino log level'),
 } as const;
 

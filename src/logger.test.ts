@@ -1,8 +1,9 @@
 import { Writable } from 'node:stream';
+import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildApp, type App } from './app.js';
 import { loadConfig } from './config.js';
-import { createLogger, redactUrl } from './logger.js';
+import { createLogger, hashEmail, redactUrl } from './logger.js';
 import { createTestEnvironment, type TestEnvironment } from '../test/support/harness.js';
 
 describe('logs', () => {
@@ -49,8 +50,44 @@ describe('logs', () => {
     for (const secret of [password, access, refresh, 'secret-reset-token-value']) expect(all).not.toContain(secret);
   });
 
+  it('carry neither the values of a failed insert nor e-mail addresses or tokens', async () => {
+    // Any insert into users now fails inside PostgreSQL, after the password was hashed.
+    const { db } = environment.services.database;
+    await db.execute(sql`create function refuse_users() returns trigger language plpgsql as $$ begin raise exception 'users are closed today'; end $$`);
+    await db.execute(sql`create trigger refuse_users before insert on users for each row execute function refuse_users()`);
+    const before = lines.length;
+    const password = 'Failing-insert-pass-8812';
+    const response = await app.inject({
+      method: 'POST',
+      url: '/auth/registration/?access_token=query-token-1234&jwt=query-jwt-5678',
+      headers: { 'x-request-id': 'req-logs-insert' },
+      payload: { username: 'insertfails', email: 'insert.fails@example.org', password1: password, password2: password },
+    });
+    expect(response.statusCode).toBe(500);
+    const written = lines.slice(before).join('\n');
+    // The failure itself is there, with its cause, tied to the request.
+    expect(written).toContain('users are closed today');
+    expect(written).toContain('"reqId":"req-logs-insert"');
+    for (const secret of ['$argon2', password, 'insert.fails@example.org', 'query-token-1234', 'query-jwt-5678']) expect(written).not.toContain(secret);
+  });
+
+  it('hashes e-mail addresses, in fields and in text alike', () => {
+    const captured: string[] = [];
+    const logger = createLogger('info', new Writable({ write: (chunk: Buffer, _encoding, done) => done(void captured.push(chunk.toString('utf8'))) }));
+    logger.info({ email: 'Jane.Doe@Example.org', to: 'jane.doe@example.org' }, 'a mail');
+    logger.error({ err: new Error('no mailbox for jane.doe@example.org') }, 'a failure');
+    const written = captured.join('');
+    expect(written.toLowerCase()).not.toContain('jane.doe@example.org');
+    // The same address gives the same stand-in, so a trail through the logs can still be followed.
+    expect(written.split(hashEmail('jane.doe@example.org')).length - 1).toBeGreaterThanOrEqual(3);
+    expect(redactUrl('/auth/user/?email=jane.doe@example.org')).toBe(`/auth/user/?email=${hashEmail('jane.doe@example.org')}`);
+  });
+
   it('redacts secrets in URLs', () => {
     expect(redactUrl('/auth/password/reset/confirm/MQ/abc123/')).toBe('/auth/password/reset/confirm/[redacted]/[redacted]/');
     expect(redactUrl('/core/payments/verify-session/?session_id=cs_123&x=1')).toBe('/core/payments/verify-session/?session_id=[redacted]&x=1');
+    for (const name of ['access_token', 'jwt', 'id_token', 'api_key', 'code', 'refresh', 'token', 'credential']) {
+      expect(redactUrl(`/p/?page=2&${name}=secret-value`)).toBe(`/p/?page=2&${name}=[redacted]`);
+    }
   });
 });

@@ -6,23 +6,10 @@ import { pino, stdSerializers, type DestinationStream, type Logger } from 'pino'
 
 const REDACTED = '[redacted]';
 
-const SECRET_FIELDS = [
-  'req.headers.authorization',
-  'req.headers.cookie',
-  'req.headers["x-csrftoken"]',
-  'res.headers["set-cookie"]',
-  '*.password',
-  '*.password1',
-  '*.password2',
-  '*.new_password1',
-  '*.new_password2',
-  '*.old_password',
-  '*.passwordHash',
-  '*.token',
-  '*.refresh',
-  '*.access',
-];
-const PERSONAL_FIELDS = ['email', 'to', '*.email', '*.to'];
+// Top-level fields only: wildcard paths make every log line walk every object it carries, and no
+// log call here passes request bodies or headers (requests are logged by the serializer below).
+const SECRET_FIELDS = ['password', 'passwordHash', 'token', 'refresh', 'access', 'authorization', 'cookie'];
+const PERSONAL_FIELDS = ['email', 'to'];
 
 const EMAIL = /[A-Z0-9._%+-]+@[A-Z0-9-]+(?:\.[A-Z0-9-]+)*\.[A-Z]{2,}/gi;
 
@@ -86,8 +73,7 @@ export function createLogger(level: string, destination?: DestinationStream): Lo
     redact: {
       paths: [...SECRET_FIELDS, ...PERSONAL_FIELDS],
       censor: (value: unknown, path: string[]) => {
-        const field = path.at(-1);
-        if (field !== 'email' && field !== 'to') return REDACTED;
+        if (!PERSONAL_FIELDS.includes(path.at(-1) ?? '')) return REDACTED;
         return typeof value === 'string' ? hashEmail(value) : value;
       },
     },

@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { cp, mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { Redis } from 'ioredis';
@@ -18,6 +18,8 @@ import { databaseUrlFor, testDatabaseUrl, testRedisUrl } from './support/test-en
 declare module 'vitest' {
   export interface ProvidedContext {
     pgliteTemplatePath: string;
+    /** Embedded data directories made once this run, to copy rather than create (initdb costs seconds). */
+    embeddedTemplates: { empty: string; migrated: string };
     /** Set when PostgreSQL and Redis answer; the suites that need them are skipped otherwise. */
     externalServices: boolean;
     /** This run's migrated PostgreSQL template. */
@@ -100,6 +102,18 @@ export default async function setup(project: TestProject): Promise<() => Promise
   project.provide('templateDatabase', templateDatabase);
 
   project.provide('pgliteTemplatePath', templatePath);
+
+  // The embedded layout's data directory as a process leaves it: once just created, once migrated.
+  const empty = path.join(workDir, 'embedded-empty');
+  const migrated = path.join(workDir, 'embedded-migrated');
+  await mkdir(empty);
+  const created = await PGlite.create({ dataDir: path.join(empty, 'pgdata') });
+  await created.close();
+  await cp(empty, migrated, { recursive: true });
+  const migratedDatabase = await openDatabase({ databaseUrl: undefined, dataDir: migrated, logger: createLogger('silent') });
+  await prepareDatabase(migratedDatabase);
+  await migratedDatabase.close();
+  project.provide('embeddedTemplates', { empty, migrated });
 
   return async () => {
     await rm(workDir, { recursive: true, force: true });

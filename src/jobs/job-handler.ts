@@ -1,6 +1,9 @@
 import type { Static, TSchema } from 'typebox';
+import type { JobKind } from './job-kind.js';
 import type { DbOrTx } from '../infra/db/database.js';
 import type { ClaimedJob } from './job-repository.js';
+
+export type { JobKind } from './job-kind.js';
 
 /** A failure a handler raises on purpose; `retryable: false` fails the job at once. */
 export class JobError extends Error {
@@ -34,19 +37,15 @@ export interface JobContext<Payload = unknown> {
   setProgress(percent: number): Promise<void>;
   /**
    * A key for one external effect of this job (a mail, a webhook, a paid call), the same on every
-   * attempt: the receiver, or our own record of it, recognises a repeat after a crash and skips it.
+   * attempt: a receiver that knows idempotency keys (or Message-IDs) recognises a repeat by it.
    */
   idempotencyKey(effect: string): string;
-}
-
-/**
- * What enqueueing needs to know of a kind of job: its name, the shape of its payload and how many
- * attempts it gets. The handler below carries it, so a kind is described in one place.
- */
-export interface JobKind<Payload extends TSchema = TSchema> {
-  readonly kind: string;
-  readonly payload: Payload;
-  readonly maxAttempts: number;
+  /**
+   * Performs an external effect once per job: its outcome is recorded as soon as it succeeds, and an
+   * attempt after a crash gets the recorded outcome instead of doing it again. Only a crash between
+   * the effect and its record (a moment) repeats it, under the same idempotency key.
+   */
+  once<T>(effect: string, perform: (idempotencyKey: string) => Promise<T>): Promise<T>;
 }
 
 /** One kind of background job: what it does, how often it may try and how long it waits between tries. */

@@ -2,8 +2,8 @@ import { and, asc, eq, lt, lte, or, sql } from 'drizzle-orm';
 import type { Static, TSchema } from 'typebox';
 import { Value } from 'typebox/value';
 import type { DbOrTx } from '../infra/db/database.js';
-import { jobs } from '../infra/db/schema.js';
-import type { JobKind } from './job-handler.js';
+import { jobEffects, jobs } from '../infra/db/schema.js';
+import type { JobKind } from './job-kind.js';
 
 export type JobRow = typeof jobs.$inferSelect;
 
@@ -141,4 +141,18 @@ export async function findOrphanedJobIds(db: DbOrTx, limit: number): Promise<str
     .orderBy(asc(jobs.runAfter))
     .limit(limit);
   return rows.map((row) => row.id);
+}
+
+/** The recorded outcome of an effect this job already performed, if any. */
+export async function findEffect(db: DbOrTx, jobId: string, effect: string): Promise<{ result: unknown } | undefined> {
+  const [row] = await db
+    .select({ result: jobEffects.result })
+    .from(jobEffects)
+    .where(and(eq(jobEffects.jobId, jobId), eq(jobEffects.effect, effect)));
+  return row;
+}
+
+/** Records that an effect happened; a second record of the same one changes nothing. */
+export async function recordEffect(db: DbOrTx, jobId: string, effect: string, result: unknown): Promise<void> {
+  await db.insert(jobEffects).values({ jobId, effect, result: result ?? null }).onConflictDoNothing();
 }

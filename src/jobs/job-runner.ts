@@ -5,10 +5,12 @@ import type { DeliveryOutcome } from '../infra/queue/job-queue.js';
 import { JobError, exponentialBackoffMs, type JobContext, type JobFailure, type JobHandler } from './job-handler.js';
 import {
   claimJob,
+  findEffect,
   markFailed,
   markSucceeded,
   releaseJob,
   renewLease,
+  recordEffect,
   scheduleRetry,
   setProgress,
   type ClaimedJob,
@@ -98,6 +100,16 @@ export class JobRunner {
       },
       setProgress: (percent) => setProgress(database.db, job.id, job.attempts, Math.max(0, Math.min(99, Math.round(percent)))),
       idempotencyKey: (effect) => `job-${job.id}-${effect}`,
+      once: async <T>(effect: string, perform: (idempotencyKey: string) => Promise<T>): Promise<T> => {
+        const recorded = await findEffect(database.db, job.id, effect);
+        if (recorded) {
+          log.info({ effect }, 'effect already done by an earlier attempt; not repeated');
+          return recorded.result as T;
+        }
+        const result = await perform(context.idempotencyKey(effect));
+        await recordEffect(database.db, job.id, effect, result);
+        return result;
+      },
     };
 
     const started = performance.now();

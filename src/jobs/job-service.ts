@@ -2,7 +2,7 @@ import type { Logger } from 'pino';
 import type { Static, TSchema } from 'typebox';
 import type { Database, DbOrTx } from '../infra/db/database.js';
 import type { JobQueue } from '../infra/queue/job-queue.js';
-import type { JobKind } from './job-handler.js';
+import type { JobKind } from './job-kind.js';
 import { insertJob, type JobOptions, type JobRow } from './job-repository.js';
 
 /** Adds a job row inside the caller's transaction; the job is enqueued once that transaction commits. */

@@ -1,9 +1,11 @@
+import { Writable } from 'node:stream';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { eq, sql } from 'drizzle-orm';
 import { Redis } from 'ioredis';
 import { Type } from 'typebox';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { jobs, queueProbes } from '../infra/db/schema.js';
+import { createLogger } from '../logger.js';
 import { startWorker, type RunningWorker } from '../process/worker-role.js';
 import type { Services } from '../services.js';
 import { createTestEnvironment, storageTargets, type TestEnvironment } from '../../test/support/harness.js';
@@ -152,6 +154,28 @@ for (const target of storageTargets()) {
       expect(job).toMatchObject({ status: 'failed', attempts: 2, errorCode: 'job_error', error: 'always' });
     });
 
+    it('does an external effect once, however often the job runs: a later attempt gets its recorded outcome', async () => {
+      let performed = 0;
+      const outcomes: string[] = [];
+      start([
+        countingJob('effectful', async () => undefined, {
+          async perform(context) {
+            const outcome = await context.once('notify', async (key) => {
+              performed++;
+              return `sent under ${key}`;
+            });
+            outcomes.push(outcome);
+            // The first attempt crashes after its effect, before it commits.
+            if (context.job.attempts === 1) throw new Error('crashed before commit');
+          },
+        }),
+      ]);
+      const jobId = await submit(environment.services, 'effectful');
+      expect(await settled(environment.services, jobId)).toMatchObject({ status: 'succeeded', attempts: 2 });
+      expect(performed).toBe(1);
+      expect(outcomes).toEqual([`sent under job-${jobId}-notify`, `sent under job-${jobId}-notify`]);
+    });
+
     it('fails a job whose kind has no handler instead of losing it', async () => {
       start([]);
       const jobId = await submit(environment.services, 'nobody-handles-this');
@@ -250,5 +274,58 @@ describe.runIf(storageTargets()[1]?.available)('background jobs when Redis is fl
       expect(await completionsOf(environment.services, jobId)).toBe(1);
     }
     expect(performed).toBe(3);
+  });
+});
+
+describe('a failed job in the log', () => {
+  let environment: TestEnvironment;
+  const lines: Record<string, unknown>[] = [];
+  const sink = new Writable({
+    write(chunk: Buffer, _encoding, done) {
+      for (const line of chunk.toString('utf8').split('\n').filter(Boolean)) lines.push(JSON.parse(line) as Record<string, unknown>);
+      done();
+    },
+  });
+  beforeEach(async () => {
+    environment = await createTestEnvironment('pglite');
+    lines.length = 0;
+  });
+  afterEach(async () => environment.close());
+
+  const runnerWith = (handler: JobHandler<typeof noPayload>) =>
+    new JobRunner({ database: environment.services.database, handlers: jobHandlersByKind([handler]), workerId: 'test-worker', leaseSeconds: 30, logger: createLogger('info', sink) });
+
+  it('is one line at error level with its id, kind, attempt and cause', async () => {
+    const doomed = kindNamed('doomed', 1);
+    const runner = runnerWith(
+      countingJob(doomed, async () => {
+        throw new Error('the provider refused the request', { cause: new Error('HTTP 400 from the provider') });
+      }),
+    );
+    const jobId = await submit(environment.services, doomed);
+    await runner.deliver(jobId);
+    const aboutJob = lines.filter((line) => line.jobId === jobId);
+    const problems = aboutJob.filter((line) => Number(line.level) >= 40);
+    expect(problems).toHaveLength(1);
+    expect(problems[0]).toMatchObject({ level: 50, msg: 'job failed', jobId, kind: 'doomed', attempt: 1, code: 'job_error' });
+    const err = problems[0]?.err as { message: string; cause?: { message: string } };
+    expect(err.message).toContain('the provider refused the request');
+    expect(err.cause?.message).toBe('HTTP 400 from the provider');
+    expect((await findJob(environment.services.database.db, jobId))?.status).toBe('failed');
+  });
+
+  it('is a warning per attempt that will be retried, with its cause', async () => {
+    const flaky = kindNamed('flaky-logged', 3);
+    const runner = runnerWith(
+      countingJob(flaky, async () => {
+        throw new JobError('provider_timeout', 'The provider did not answer in time.');
+      }),
+    );
+    const jobId = await submit(environment.services, flaky);
+    await runner.deliver(jobId);
+    const problems = lines.filter((line) => line.jobId === jobId && Number(line.level) >= 40);
+    expect(problems).toHaveLength(1);
+    expect(problems[0]).toMatchObject({ level: 40, msg: 'job failed; will retry', jobId, kind: 'flaky-logged', attempt: 1, code: 'provider_timeout' });
+    expect((problems[0]?.err as { message: string }).message).toBe('The provider did not answer in time.');
   });
 });

@@ -1,3 +1,4 @@
+import { setTimeout as sleep } from 'node:timers/promises';
 import type { Logger } from 'pino';
 import { buildApp, type App } from '../app.js';
 import type { Config } from '../config.js';
@@ -11,19 +12,38 @@ export interface ProcessRoles {
   worker: boolean;
 }
 
+/** At shutdown, how long connections may take to deliver what their clients had already sent. */
+const DRAIN_MS = 2000;
+/** Requests already on the wire but not yet read are given at least this long to be read. */
+const MIN_DRAIN_MS = 100;
+
+function openConnections(app: App): Promise<number> {
+  return new Promise((resolve, reject) => app.server.getConnections((error, count) => (error ? reject(error) : resolve(count))));
+}
+
 /**
- * Stops accepting connections and lets the requests in flight finish, for at most `graceMs`; then
- * the connections still open are cut. Idle keep-alive connections are closed at once.
+ * Stops the API without dropping a request a client has sent. First it drains: it keeps serving,
+ * and every answer asks its client to close its connection, until the connections are gone (or two
+ * seconds pass). Then it stops accepting and lets the requests in flight finish, for what is left of
+ * `graceMs`; only the connections still open after that are cut.
  */
 async function closeApp(app: App, graceMs: number, logger: Logger): Promise<void> {
-  const deadline = setTimeout(() => {
-    logger.warn({ graceMs }, 'requests still in flight after the shutdown grace period; closing their connections');
-    app.server.closeAllConnections();
-  }, graceMs);
+  const deadline = Date.now() + graceMs;
+  app.draining = true;
+  const drainUntil = Date.now() + Math.min(DRAIN_MS, graceMs);
+  await sleep(Math.min(MIN_DRAIN_MS, graceMs));
+  while (Date.now() < drainUntil && (await openConnections(app)) > 0) await sleep(25);
+  const force = setTimeout(
+    () => {
+      logger.warn({ graceMs }, 'requests still in flight after the shutdown grace period; closing their connections');
+      app.server.closeAllConnections();
+    },
+    Math.max(0, deadline - Date.now()),
+  );
   try {
     await app.close();
   } finally {
-    clearTimeout(deadline);
+    clearTimeout(force);
   }
 }
 

@@ -11,6 +11,7 @@ import { createLogger } from '../../src/logger.js';
 import { createFeatures } from '../../src/features.js';
 import { startServices } from '../../src/process/start-services.js';
 import { runCli } from '../support/cli-process.js';
+import { embeddedDataDir } from '../support/embedded-data.js';
 import { TEST_SECRET_KEY, createTestDatabase, storageTargets } from '../support/harness.js';
 
 const PLAN_NAMES = ['Free', 'Basic', 'Pro', 'Premium'];
@@ -26,7 +27,8 @@ interface Store {
 }
 
 async function freshStore(kind: StoreKind): Promise<Store> {
-  const dataDir = await mkdtemp(path.join(tmpdir(), 'cvimprover-admin-cli-'));
+  // Embedded: the data directory a first start creates, before any migration, copied rather than made again.
+  const dataDir = kind === 'embedded' ? await embeddedDataDir('empty', 'cvimprover-admin-cli-') : await mkdtemp(path.join(tmpdir(), 'cvimprover-admin-cli-'));
   const env: Record<string, string> = { DATA_DIR: dataDir };
   let drop: (() => Promise<void>) | undefined;
   if (kind === 'postgres') {

@@ -6,6 +6,7 @@ import { createLogger } from '../../src/logger.js';
 import { openDatabase } from '../../src/infra/db/database.js';
 import { queueProbes } from '../../src/infra/db/schema.js';
 import { CliProcess, runCli } from '../support/cli-process.js';
+import { embeddedDataDir } from '../support/embedded-data.js';
 
 interface HealthBody {
   overall: string;
@@ -22,10 +23,10 @@ function postJson(base: string, path: string, body: object): Promise<Response> {
   return fetch(`${base}${path}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
 }
 
-/** A fresh DATA_DIR for each test; all are removed at the end. */
+/** A DATA_DIR for each test, empty or copied from the run's migrated one; all are removed at the end. */
 const dataDirs: string[] = [];
-async function freshDataDir(): Promise<string> {
-  const dataDir = await mkdtemp(path.join(tmpdir(), 'cvimprover-embedded-'));
+async function freshDataDir(from: 'nothing' | 'migrated' = 'nothing'): Promise<string> {
+  const dataDir = from === 'nothing' ? await mkdtemp(path.join(tmpdir(), 'cvimprover-embedded-')) : await embeddedDataDir('migrated');
   dataDirs.push(dataDir);
   return dataDir;
 }
@@ -89,7 +90,7 @@ describe('embedded start: no database, no Redis, no configuration', () => {
 describe('embedded store safety', () => {
 
   it('keeps a committed account when the process is killed, and refuses a second process on the same data', async () => {
-    const dataDir = await freshDataDir();
+    const dataDir = await freshDataDir('migrated');
     const env = { DATA_DIR: dataDir, PORT: '0' };
     const person = { username: 'survivor', email: 'survivor@example.org', password1: 'Granite-orbit-43-lamp', password2: 'Granite-orbit-43-lamp' };
     const first = new CliProcess(['serve'], env);

@@ -87,16 +87,20 @@ export async function createTestEnvironment(target: StorageName, extraEnv: Recor
     LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'silent',
     JOB_LEASE_SECONDS: '3',
     WORKER_CONCURRENCY: '4',
-    // Suites share a busy machine and start embedded databases that stall the event loop for a
-    // moment; load shedding is tested where it is the subject, with its own threshold.
-    OVERLOAD_EVENT_LOOP_DELAY_MS: '30000',
+    // Suites share a busy machine and start embedded databases that stall their own event loop for
+    // a moment, which load shedding would rightly answer with 503s: it is off here, and tested where
+    // it is the subject, with its own threshold.
+    OVERLOAD_EVENT_LOOP_DELAY_MS: '0',
     ...extraEnv,
   };
   let dropDatabase: (() => Promise<void>) | undefined;
   if (target === 'postgres+redis') {
-    const database = await createTestDatabase();
-    dropDatabase = database.drop;
-    env.DATABASE_URL = database.url;
+    // A test may bring a server of its own (to stop or restart it); its database must be migrated.
+    if (!extraEnv.DATABASE_URL) {
+      const database = await createTestDatabase();
+      dropDatabase = database.drop;
+      env.DATABASE_URL = database.url;
+    }
     env.REDIS_URL = extraEnv.REDIS_URL ?? testRedisUrl;
     env.REDIS_KEY_PREFIX = uniqueName('cvitest');
   }

@@ -1,6 +1,6 @@
 import { execFile } from 'node:child_process';
 import { constants, readdirSync, readFileSync, rmSync } from 'node:fs';
-import { access, appendFile, chown, mkdtemp, readFile, readdir, realpath, rm } from 'node:fs/promises';
+import { access, appendFile, chown, mkdtemp, readFile, readdir, realpath, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
@@ -23,6 +23,11 @@ export interface OwnPostgres {
   readonly dir: string;
   /** Creates an empty database and returns its URL. */
   createDatabase(name: string): Promise<string>;
+  /**
+   * Creates a login role that must give this password over TCP (the others keep trust) and returns
+   * the URL of `database` as that role, with the password.
+   */
+  addPasswordUser(user: string, password: string, database: string): Promise<string>;
   /**
    * Fast shutdown, which is what a restart does to clients: every session is ended with FATAL 57P01
    * ("terminating connection due to administrator command"); returns once the port refuses
@@ -102,6 +107,25 @@ class OwnPostgresServer implements OwnPostgres {
       await client.end();
     }
     return this.urlFor(name);
+  }
+
+  async addPasswordUser(user: string, password: string, database: string): Promise<string> {
+    const hba = path.join(this.dir, 'data', 'pg_hba.conf');
+    // The first matching line decides: this one goes before the trust lines initdb wrote.
+    await writeFile(hba, `host all ${user} 127.0.0.1/32 scram-sha-256\n${await readFile(hba, 'utf8')}`);
+    const client = new pg.Client({ connectionString: this.url });
+    await client.connect();
+    try {
+      await client.query(`create role ${client.escapeIdentifier(user)} login password ${client.escapeLiteral(password)}`);
+      await client.query(`grant all on database ${client.escapeIdentifier(database)} to ${client.escapeIdentifier(user)}`);
+      await client.query('select pg_reload_conf()');
+    } finally {
+      await client.end();
+    }
+    const url = new URL(this.urlFor(database));
+    url.username = user;
+    url.password = password;
+    return url.toString();
   }
 
   async start(): Promise<void> {

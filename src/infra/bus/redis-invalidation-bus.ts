@@ -40,6 +40,8 @@ export class RedisInvalidationBus implements InvalidationBus {
   private readonly heartbeat: NodeJS.Timeout;
   private lastPong = 0;
   private live = false;
+  /** Whether the subscription stands on the current connection (a new connection subscribes again). */
+  private subscribed = false;
 
   constructor(
     redisUrl: string,
@@ -50,12 +52,23 @@ export class RedisInvalidationBus implements InvalidationBus {
     this.channel = `${prefix}:invalidate`;
     this.subscriber = connectRedis(redisUrl, 'invalidation-subscriber', logger);
     this.subscriber.on('message', (_channel: string, raw: string) => this.receive(raw));
-    this.subscriber.subscribe(this.channel).catch((error: unknown) => {
-      // ioredis subscribes again by itself on every reconnection; until then the bus is not live.
-      logger.warn({ err: error }, 'subscribing to invalidations failed; retried on reconnection');
+    // Subscribed on every (re)connection, and only then live: what was published meanwhile is lost.
+    this.subscriber.on('ready', () => this.subscribeNow());
+    this.subscriber.on('close', () => {
+      this.subscribed = false;
     });
     this.heartbeat = setInterval(() => this.beat(), HEARTBEAT_MS);
     this.heartbeat.unref();
+  }
+
+  private subscribeNow(): void {
+    this.subscriber
+      .subscribe(this.channel)
+      .then(() => {
+        this.subscribed = true;
+      })
+      // Not live until it succeeds; the next reconnection tries again.
+      .catch((error: unknown) => this.logger.warn({ err: error }, 'subscribing to invalidations failed'));
   }
 
   private beat(): void {
@@ -116,7 +129,7 @@ export class RedisInvalidationBus implements InvalidationBus {
   }
 
   isLive(): boolean {
-    return this.subscriber.status === 'ready' && Date.now() - this.lastPong < LIVE_WINDOW_MS;
+    return this.subscribed && this.subscriber.status === 'ready' && Date.now() - this.lastPong < LIVE_WINDOW_MS;
   }
 
   onLivenessChange(listener: (live: boolean) => void): void {

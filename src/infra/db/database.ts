@@ -29,8 +29,6 @@ export interface Database {
   migrate(): Promise<void>;
   /** How many migrations in migrations/ this database has not applied yet. */
   pendingMigrations(): Promise<number>;
-  /** Requests waiting for a connection: a queue that grows means more load than the database takes. */
-  waitingForConnection(): number;
   ping(): Promise<void>;
   close(): Promise<void>;
 }
@@ -139,7 +137,6 @@ async function openPostgres(databaseUrl: string, logger: Logger): Promise<Databa
       }
     },
     pendingMigrations: () => pendingMigrations(db),
-    waitingForConnection: () => pool.waitingCount,
     async ping() {
       await db.execute(sql`select 1`);
     },
@@ -214,8 +211,6 @@ async function openPglite(options: DatabaseOptions): Promise<Database> {
       await migratePglite(db, { migrationsFolder });
     },
     pendingMigrations: () => pendingMigrations(db),
-    // PGlite runs one query at a time on this thread; its queue shows as event-loop delay instead.
-    waitingForConnection: () => 0,
     async ping() {
       await db.execute(sql`select 1`);
     },

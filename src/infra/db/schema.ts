@@ -260,3 +260,20 @@ export const loginAttempts = pgTable(
   },
   (table) => [index('login_attempts_window_ends_idx').on(table.windowEndsAt)],
 );
+
+/**
+ * External effects of a job that already happened (a mail sent, a paid call answered), recorded the
+ * moment they succeed: an attempt after a crash finds them here and does not do them again.
+ */
+export const jobEffects = pgTable(
+  'job_effects',
+  {
+    jobId: uuid('job_id')
+      .notNull()
+      .references(() => jobs.id, { onDelete: 'cascade' }),
+    effect: varchar('effect', { length: 100 }).notNull(),
+    result: jsonb('result'),
+    createdAt: createdAt(),
+  },
+  (table) => [primaryKey({ columns: [table.jobId, table.effect] })],
+);

@@ -23,8 +23,9 @@ export interface PasswordResetMailDependencies {
 
 /**
  * Makes a single-use reset token and mails the link. The token is made here, not in the request,
- * and derived from the job id: a repeated attempt stores the same token and sends the same mail,
- * under the same idempotency key, so a crash between sending and committing sends nothing twice.
+ * and derived from the job id: a repeated attempt stores the same token and makes the same mail. The
+ * mail is sent once per job (recorded as soon as it is sent), and a repeat in the moment before that
+ * record carries the same Message-ID, which mailboxes recognise as the same message.
  */
 export function passwordResetMailJob({ database, users, mailer, secretKey, frontendUrl }: PasswordResetMailDependencies): JobHandler<typeof passwordResetMailKind.payload> {
   return {
@@ -40,22 +41,20 @@ export function passwordResetMailJob({ database, users, mailer, secretKey, front
         expiresAt: new Date(context.job.createdAt.getTime() + PASSWORD_RESET_TOKEN_SECONDS * 1000),
       });
       const link = new URL(`/reset-password/${encodeUid(user.id)}/${token}/`, frontendUrl).toString();
-      await mailer.send(
-        {
-          to: user.email,
-          subject: 'Reset your cvimprover password',
-          text: [
-            `Hello ${user.username},`,
-            '',
-            'Someone asked to reset the password of your cvimprover account. If it was you, open this link within an hour:',
-            '',
-            link,
-            '',
-            'The link works once. If you did not ask for it, ignore this mail: your password stays as it is.',
-          ].join('\n'),
-        },
-        { idempotencyKey: context.idempotencyKey('reset-mail') },
-      );
+      const mail = {
+        to: user.email,
+        subject: 'Reset your cvimprover password',
+        text: [
+          `Hello ${user.username},`,
+          '',
+          'Someone asked to reset the password of your cvimprover account. If it was you, open this link within an hour:',
+          '',
+          link,
+          '',
+          'The link works once. If you did not ask for it, ignore this mail: your password stays as it is.',
+        ].join('\n'),
+      };
+      await context.once('reset-mail', (idempotencyKey) => mailer.send(mail, { idempotencyKey }));
     },
   };
 }

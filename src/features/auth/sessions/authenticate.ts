@@ -44,7 +44,7 @@ export const authentication = fp<{ sessions: SessionService; signer: TokenSigner
       const header = request.headers.authorization;
       const bearer = header ? BEARER.exec(header)?.[1] : undefined;
       if (bearer) {
-        const claims = await signer.verify(bearer, 'access');
+        const claims = signer.verify(bearer, 'access');
         const session = await sessions.lookUp(claims.familyId, claims.userId);
         if (!session) throw new AppError('token_not_valid', 'Token has been revoked.');
         request.auth = { ...session, via: 'bearer' };
@@ -52,7 +52,7 @@ export const authentication = fp<{ sessions: SessionService; signer: TokenSigner
       }
       const cookie = request.cookies[ACCESS_COOKIE];
       if (!cookie) return;
-      const claims = await signer.verifyIfValid(cookie, 'access');
+      const claims = signer.verifyIfValid(cookie, 'access');
       if (!claims) return;
       const session = await sessions.lookUp(claims.familyId, claims.userId);
       if (!session) return;

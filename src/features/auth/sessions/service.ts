@@ -69,7 +69,8 @@ export class SessionService {
   /** Issues an access and refresh token pair in a family (a new family for a new sign-in). */
   private async issueTokens(db: DbOrTx, userId: number, familyId: string): Promise<SessionTokens> {
     const { signer } = this.dependencies;
-    const [access, refresh] = await Promise.all([signer.issue('access', userId, familyId), signer.issue('refresh', userId, familyId)]);
+    const access = signer.issue('access', userId, familyId);
+    const refresh = signer.issue('refresh', userId, familyId);
     await insertRefreshToken(db, { jti: refresh.jti, familyId, expiresAt: refresh.expiresAt });
     return { access: access.token, refresh: refresh.token, accessExpiration: access.expiresAt, refreshExpiration: refresh.expiresAt };
   }
@@ -104,7 +105,7 @@ export class SessionService {
 
   /** Rotates a refresh token. Presenting one that was already rotated ends the whole sign-in. */
   async refresh(refreshToken: string): Promise<SignedIn> {
-    const claims = await this.dependencies.signer.verify(refreshToken, 'refresh');
+    const claims = this.dependencies.signer.verify(refreshToken, 'refresh');
     const result = await this.db.transaction(async (tx) => {
       const use = await consumeRefreshToken(tx, claims.jti);
       if (use === 'reused') {
@@ -126,7 +127,7 @@ export class SessionService {
   /** Accepts a live access or refresh token; anything else is a 401. */
   async verifyToken(token: string): Promise<void> {
     const { signer } = this.dependencies;
-    const claims = (await signer.verifyIfValid(token, 'access')) ?? (await signer.verify(token, 'refresh'));
+    const claims = signer.verifyIfValid(token, 'access') ?? signer.verify(token, 'refresh');
     if (!(await this.lookUp(claims.familyId, claims.userId))) throw new AppError('token_not_valid', 'Token has been revoked.');
   }
 
@@ -134,7 +135,7 @@ export class SessionService {
   async logout(familyId: string | undefined, refreshToken: string | undefined): Promise<void> {
     const families = new Set<string>();
     if (familyId) families.add(familyId);
-    const claims = refreshToken ? await this.dependencies.signer.verifyIfValid(refreshToken, 'refresh') : undefined;
+    const claims = refreshToken ? this.dependencies.signer.verifyIfValid(refreshToken, 'refresh') : undefined;
     if (claims) families.add(claims.familyId);
     for (const family of families) {
       await revokeFamily(this.db, family, 'logout');

@@ -35,7 +35,7 @@ for (const target of storageTargets()) {
     it('refuses a token signed with another key', async () => {
       const person = await registerPerson(testApp.app);
       const claims = decodeJwt(person.access);
-      const forged = await new TokenSigner('a-different-secret-key-of-enough-length-to-sign').issue('access', person.id, String(claims.fam));
+      const forged = new TokenSigner('a-different-secret-key-of-enough-length-to-sign').issue('access', person.id, String(claims.fam));
       const response = await me(`Bearer ${forged.token}`);
       expect(response.statusCode).toBe(401);
       expect(response.json()).toEqual({ detail: 'Token is invalid.', code: 'token_not_valid' });
@@ -44,7 +44,7 @@ for (const target of storageTargets()) {
     it('refuses an expired token', async () => {
       const person = await registerPerson(testApp.app);
       const claims = decodeJwt(person.access);
-      const expired = await new TokenSigner(TEST_SECRET_KEY).issue('access', person.id, String(claims.fam), new Date(Date.now() - 46 * 60 * 1000));
+      const expired = new TokenSigner(TEST_SECRET_KEY).issue('access', person.id, String(claims.fam), new Date(Date.now() - 46 * 60 * 1000));
       const response = await me(`Bearer ${expired.token}`);
       expect(response.statusCode).toBe(401);
       expect(response.json()).toEqual({ detail: 'Token is expired.', code: 'token_not_valid' });
@@ -202,6 +202,44 @@ for (const target of storageTargets()) {
         expect(locked.statusCode).toBe(429);
         expect(Number(locked.headers['retry-after'])).toBeGreaterThan(0);
         expect((await login(person.username, person.password, '10.9.2.2')).statusCode).toBe(200);
+      });
+
+      it('counts the account, not what was typed: after five failures by username, its e-mail is refused too', async () => {
+        const person = await registerPerson(testApp.app);
+        for (let attempt = 1; attempt <= 5; attempt++) {
+          expect((await login(person.username, `wrong-${attempt}`, `10.9.3.${attempt}`)).statusCode).toBe(400);
+        }
+        const byEmail = await login(person.email, person.password, '10.9.3.9');
+        expect(byEmail.statusCode).toBe(429);
+        expect(Number(byEmail.headers['retry-after'])).toBeGreaterThan(0);
+        const byEmailField = await testApp.app.inject({ method: 'POST', url: '/auth/login/', payload: { email: person.email.toUpperCase(), password: person.password }, remoteAddress: '10.9.3.10' });
+        expect(byEmailField.statusCode).toBe(429);
+      });
+
+      it('forgives an account its failures once the right password is given', async () => {
+        const person = await registerPerson(testApp.app);
+        for (let round = 1; round <= 2; round++) {
+          for (let attempt = 1; attempt <= 4; attempt++) expect((await login(person.username, 'wrong', '10.9.4.1')).statusCode).toBe(400);
+          expect((await login(person.username, person.password, '10.9.4.1')).statusCode).toBe(200);
+        }
+      });
+
+      it('checks at most five of sixty parallel guesses on one account from sixty addresses, the right one included', async () => {
+        const person = await registerPerson(testApp.app);
+        const guesses = Array.from({ length: 60 }, (_, index) => (index === 59 ? person.password : `guess-${index}`));
+        const responses = await Promise.all(guesses.map((guess, index) => login(person.username, guess, `10.9.5.${index + 1}`)));
+        const checked = responses.filter((response) => response.statusCode !== 429);
+        expect(checked.length).toBeLessThanOrEqual(5);
+        expect(responses.filter((response) => response.statusCode === 429).length).toBeGreaterThanOrEqual(55);
+        // Whether the right guess came among the first five is chance; past them, it is refused unchecked.
+        if (responses[59]?.statusCode !== 200) expect(responses[59]?.statusCode).toBe(429);
+      });
+
+      it('checks at most thirty of eighty parallel logins from one address', async () => {
+        const responses = await Promise.all(Array.from({ length: 80 }, (_, index) => login(`parallel-guess-${index}`, 'password-guess', '10.9.6.1')));
+        const checked = responses.filter((response) => response.statusCode !== 429);
+        expect(checked.length).toBeLessThanOrEqual(30);
+        expect(checked.every((response) => response.statusCode === 400)).toBe(true);
       });
     });
   });
