@@ -8,7 +8,8 @@ import Fastify, { type FastifyBaseLogger, type FastifyInstance, type FastifySche
 import type { Features } from './features.js';
 import { googleRoutes } from './features/auth/google/routes.js';
 import { passwordRoutes } from './features/auth/passwords/routes.js';
-import { authentication } from './features/auth/sessions/authenticate.js';
+import { authentication, securitySchemes } from './features/auth/sessions/authenticate.js';
+import { CSRF_HEADER } from './features/auth/sessions/cookies.js';
 import { sessionRoutes } from './features/auth/sessions/routes.js';
 import { healthRoutes } from './features/health/routes.js';
 import { planRoutes } from './features/plans/routes.js';
@@ -101,7 +102,7 @@ export async function buildApp(services: Services, features: Features): Promise<
     credentials: true,
     // Stated in full: the plugin's default leaves out PUT, PATCH and DELETE, and browsers then refuse them.
     methods: ['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE'],
-    allowedHeaders: ['content-type', 'authorization', 'x-csrftoken', 'x-requested-with', 'prefer', 'idempotency-key'],
+    allowedHeaders: ['content-type', 'authorization', CSRF_HEADER, 'x-requested-with', 'prefer', 'idempotency-key'],
     exposedHeaders: ['x-request-id', 'retry-after', 'location'],
   });
   // Security headers on every answer; the docs page sets its own content security policy.
@@ -109,7 +110,7 @@ export async function buildApp(services: Services, features: Features): Promise<
   await app.register(cookie);
   await app.register(formbody, { bodyLimit: BODY_LIMIT_BYTES });
   refuseCrossSiteForms(app, config.corsAllowedOrigins);
-  await registerOpenApi(app);
+  await registerOpenApi(app, securitySchemes);
 
   const { users, plans, sessions, passwords, google, health, signer } = features;
   await app.register(authentication, { sessions, signer });

@@ -1,26 +1,21 @@
-import { Writable } from 'node:stream';
 import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildApp, type App } from './app.js';
 import { loadConfig } from './config.js';
-import { createLogger, hashEmail, redactUrl } from './logger.js';
+import { hashEmail, redactUrl } from './logger.js';
+import { memoryLog } from '../test/support/memory-log.js';
 import { createTestEnvironment, type TestEnvironment } from '../test/support/harness.js';
 
 describe('logs', () => {
-  const lines: string[] = [];
+  const log = memoryLog('trace');
+  const lines = log.lines;
   let environment: TestEnvironment;
   let app: App;
 
   beforeAll(async () => {
     environment = await createTestEnvironment('pglite');
-    const sink = new Writable({
-      write(chunk: Buffer, _encoding, done) {
-        lines.push(...chunk.toString('utf8').split('\n').filter(Boolean));
-        done();
-      },
-    });
     // The same services, logging at the most talkative level into memory.
-    app = await buildApp({ ...environment.services, logger: createLogger('trace', sink), config: loadConfig({ ...environment.env, LOG_LEVEL: 'trace' }) }, environment.features);
+    app = await buildApp({ ...environment.services, logger: log.logger, config: loadConfig({ ...environment.env, LOG_LEVEL: 'trace' }) }, environment.features);
   });
   afterAll(async () => {
     await app.close();
@@ -72,8 +67,7 @@ describe('logs', () => {
   });
 
   it('hashes e-mail addresses, in fields and in text alike', () => {
-    const captured: string[] = [];
-    const logger = createLogger('info', new Writable({ write: (chunk: Buffer, _encoding, done) => done(void captured.push(chunk.toString('utf8'))) }));
+    const { logger, lines: captured } = memoryLog();
     logger.info({ email: 'Jane.Doe@Example.org', to: 'jane.doe@example.org' }, 'a mail');
     logger.error({ err: new Error('no mailbox for jane.doe@example.org') }, 'a failure');
     const written = captured.join('');

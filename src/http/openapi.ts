@@ -3,11 +3,14 @@ import swaggerUi from '@fastify/swagger-ui';
 import type { FastifyInstance } from 'fastify';
 import { Type } from 'typebox';
 
+/** How a caller proves who they are, as OpenAPI describes it. */
+export type SecurityScheme = { type: 'http'; scheme: string; bearerFormat?: string } | { type: 'apiKey'; in: 'cookie' | 'header'; name: string };
+
 /**
  * OpenAPI 3.1 generated from the route schemas, served at /schema/ (JSON, or YAML with
  * ?format=yaml), with interactive docs at /docs and the site root redirecting there.
  */
-export async function registerOpenApi(app: FastifyInstance): Promise<void> {
+export async function registerOpenApi(app: FastifyInstance, securitySchemes: Record<string, SecurityScheme>): Promise<void> {
   await app.register(swagger, {
     openapi: {
       openapi: '3.1.0',
@@ -17,12 +20,7 @@ export async function registerOpenApi(app: FastifyInstance): Promise<void> {
         description:
           'Turns a CV and a target job into an improved, tailored CV and a PDF. Errors are `{"field": ["message"]}` for invalid input and `{"detail", "code"}` otherwise.',
       },
-      components: {
-        securitySchemes: {
-          bearerAuth: { type: 'http', scheme: 'bearer', bearerFormat: 'JWT' },
-          cookieAuth: { type: 'apiKey', in: 'cookie', name: 'access-token' },
-        },
-      },
+      components: { securitySchemes },
     },
     refResolver: { buildLocalReference: (json, _baseUri, _fragment, index) => (typeof json.$id === 'string' ? json.$id : `def-${index}`) },
   });

@@ -1,15 +1,14 @@
-import { Writable } from 'node:stream';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { eq, sql } from 'drizzle-orm';
 import { Redis } from 'ioredis';
 import { Type } from 'typebox';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { jobs, queueProbes } from '../infra/db/schema.js';
-import { createLogger } from '../logger.js';
 import { startWorker, type RunningWorker } from '../process/worker-role.js';
 import type { Services } from '../services.js';
 import { createTestEnvironment, storageTargets, type TestEnvironment } from '../../test/support/harness.js';
 import { testRedisUrl } from '../../test/support/test-env.js';
+import { memoryLog } from '../../test/support/memory-log.js';
 import { waitFor } from '../../test/support/wait-for.js';
 import { JobError, type JobHandler, type JobKind } from './job-handler.js';
 import { findJob, insertJob, type JobRow } from './job-repository.js';
@@ -279,21 +278,15 @@ describe.runIf(storageTargets()[1]?.available)('background jobs when Redis is fl
 
 describe('a failed job in the log', () => {
   let environment: TestEnvironment;
-  const lines: Record<string, unknown>[] = [];
-  const sink = new Writable({
-    write(chunk: Buffer, _encoding, done) {
-      for (const line of chunk.toString('utf8').split('\n').filter(Boolean)) lines.push(JSON.parse(line) as Record<string, unknown>);
-      done();
-    },
-  });
+  let log: ReturnType<typeof memoryLog>;
   beforeEach(async () => {
     environment = await createTestEnvironment('pglite');
-    lines.length = 0;
+    log = memoryLog();
   });
   afterEach(async () => environment.close());
 
   const runnerWith = (handler: JobHandler<typeof noPayload>) =>
-    new JobRunner({ database: environment.services.database, handlers: jobHandlersByKind([handler]), workerId: 'test-worker', leaseSeconds: 30, logger: createLogger('info', sink) });
+    new JobRunner({ database: environment.services.database, handlers: jobHandlersByKind([handler]), workerId: 'test-worker', leaseSeconds: 30, logger: log.logger });
 
   it('is one line at error level with its id, kind, attempt and cause', async () => {
     const doomed = kindNamed('doomed', 1);
@@ -304,7 +297,7 @@ describe('a failed job in the log', () => {
     );
     const jobId = await submit(environment.services, doomed);
     await runner.deliver(jobId);
-    const aboutJob = lines.filter((line) => line.jobId === jobId);
+    const aboutJob = log.entries().filter((line) => line.jobId === jobId);
     const problems = aboutJob.filter((line) => Number(line.level) >= 40);
     expect(problems).toHaveLength(1);
     expect(problems[0]).toMatchObject({ level: 50, msg: 'job failed', jobId, kind: 'doomed', attempt: 1, code: 'job_error' });
@@ -323,7 +316,7 @@ describe('a failed job in the log', () => {
     );
     const jobId = await submit(environment.services, flaky);
     await runner.deliver(jobId);
-    const problems = lines.filter((line) => line.jobId === jobId && Number(line.level) >= 40);
+    const problems = log.entries().filter((line) => line.jobId === jobId && Number(line.level) >= 40);
     expect(problems).toHaveLength(1);
     expect(problems[0]).toMatchObject({ level: 40, msg: 'job failed; will retry', jobId, kind: 'flaky-logged', attempt: 1, code: 'provider_timeout' });
     expect((problems[0]?.err as { message: string }).message).toBe('The provider did not answer in time.');

@@ -38,8 +38,9 @@ export interface HealthServiceDependencies {
 
 /** Answers whether this deployment can serve requests and run jobs. Costs no paid call. */
 export class HealthService {
-  // Concurrent health checks in one process share one probe.
+  // Concurrent health checks in one process share one probe, and one database ping.
   private probing: Promise<ServiceState> | undefined;
+  private pinging: Promise<void> | undefined;
   /** When this process last saw a probe complete: while that is fresh, no query is needed to say so. */
   private probeSeenAt = 0;
   /** The last state of each check, so a failure is logged when it starts (with its cause), not on every call. */
@@ -50,7 +51,11 @@ export class HealthService {
   async check(): Promise<HealthReport> {
     const { config, database, cache, queue } = this.dependencies;
     const [db, redis] = await Promise.all([
-      this.state('db', () => database.ping()),
+      this.state('db', () =>
+        (this.pinging ??= database.ping().finally(() => {
+          this.pinging = undefined;
+        })),
+      ),
       config.redisUrl ? this.state('redis', () => Promise.all([cache.ping(), queue.ping()])) : Promise.resolve<ServiceState>('skipped'),
     ]);
     // A probe cannot travel without its carrier: with Redis down, BullMQ is down too.

@@ -34,6 +34,8 @@ export interface PlanServiceDependencies {
 /** Plans as clients see them, priced from Stripe when it is configured, else from the plan row. */
 export class PlanService {
   private readonly localPrices = new Map<string, { value: CachedPrice; expires: number }>();
+  /** The plan list being read: requests that arrive meanwhile share it rather than each reading it again. */
+  private listing: Promise<PlanRow[]> | undefined;
 
   constructor(private readonly dependencies: PlanServiceDependencies) {}
 
@@ -110,7 +112,10 @@ export class PlanService {
   }
 
   async list(billing: 'monthly' | 'yearly' | undefined, currentPlanId: number | null | undefined): Promise<PlanBody[]> {
-    let plans = await listPlans(this.dependencies.database.db);
+    this.listing ??= listPlans(this.dependencies.database.db).finally(() => {
+      this.listing = undefined;
+    });
+    let plans = await this.listing;
     if (billing) plans = plans.filter((plan) => this.isSold(plan, billing === 'monthly' ? 'month' : 'year'));
     return Promise.all(plans.map((plan) => this.present(plan, currentPlanId)));
   }

@@ -21,6 +21,12 @@ declare module 'fastify' {
 
 const BEARER = /^Bearer\s+(\S+)$/i;
 
+/** The two ways to be signed in, as the OpenAPI document names them. */
+export const securitySchemes = {
+  bearerAuth: { type: 'http', scheme: 'bearer', bearerFormat: 'JWT' },
+  cookieAuth: { type: 'apiKey', in: 'cookie', name: ACCESS_COOKIE },
+} as const;
+
 /** OpenAPI security of routes that need a signed-in caller. */
 export const signedIn: { [scheme: string]: string[] }[] = [{ bearerAuth: [] }, { cookieAuth: [] }];
 
