@@ -16,7 +16,7 @@ import { planRoutes } from './features/plans/routes.js';
 import { userRoutes } from './features/users/routes.js';
 import { ErrorBody, FieldErrorsBody } from './http/common-schemas.js';
 import { refuseCrossSiteForms } from './http/cross-site.js';
-import { answerFrameworkError, registerErrorHandling } from './http/error-handler.js';
+import { answerError, registerErrorHandling } from './http/error-handler.js';
 import { registerOpenApi } from './http/openapi.js';
 import { shedOverload } from './http/overload.js';
 import { OneLinePerRequest } from './http/request-log.js';
@@ -64,7 +64,8 @@ export async function buildApp(services: Services, features: Features): Promise<
     requestTimeout: requestTimeoutMs,
     http: { headersTimeout: Math.min(HEADERS_TIMEOUT_MS, requestTimeoutMs), connectionsCheckingInterval: Math.min(1000, requestTimeoutMs / 2) },
     routerOptions: { maxParamLength: MAX_PARAM_LENGTH },
-    frameworkErrors: answerFrameworkError,
+    // Errors Fastify raises before routing (a bad URL, a path parameter over its length), in our format.
+    frameworkErrors: (error, request, reply) => void answerError(error, request, reply),
     // Forwarded headers are believed only from configured proxies: otherwise anyone could spoof
     // their address past the login lockout, or make a plain-http request look like https.
     trustProxy: config.trustProxy,

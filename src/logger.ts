@@ -52,7 +52,7 @@ function scrub(value: unknown, depth = 0): unknown {
 }
 
 /** An error as a log line shows it: type, message, stack and causes, without the values of a failed query. */
-export function serializeError(error: unknown): unknown {
+function serializeError(error: unknown): unknown {
   return error instanceof Error ? scrub(stdSerializers.errWithCause(error)) : scrub(error);
 }
 

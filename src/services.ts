@@ -53,7 +53,7 @@ export interface ServiceOptions {
 }
 
 /** Embedded mode keeps its generated key beside its data, so tokens survive a restart. */
-export async function resolveSecretKey(config: Config): Promise<string> {
+async function resolveSecretKey(config: Config): Promise<string> {
   if (config.secretKey) return config.secretKey;
   const file = path.join(config.dataDir, 'secret-key');
   try {

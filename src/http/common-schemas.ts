@@ -34,11 +34,9 @@ export function errorResponses(...statuses: ErrorStatus[]): Record<ErrorStatus, 
 }
 
 // C0 and C1 control characters and DEL: PostgreSQL refuses NUL, and none of them belongs in a name
-// or a sentence a person typed. Multi-line text keeps tab, line feed and carriage return.
+// or a token a person typed. (Multi-line text, when a route takes some, will keep tab and line breaks.)
 const CONTROL_CHARACTERS = '\\u0000-\\u001F\\u007F-\\u009F';
-const CONTROL_CHARACTERS_BUT_LINE_BREAKS = '\\u0000-\\u0008\\u000B\\u000C\\u000E-\\u001F\\u007F-\\u009F';
 export const SINGLE_LINE_PATTERN = `^[^${CONTROL_CHARACTERS}]*$`;
-export const MULTI_LINE_PATTERN = `^[^${CONTROL_CHARACTERS_BUT_LINE_BREAKS}]*$`;
 
 /**
  * A string a client sends on one line (names, addresses, tokens, passwords): control characters are
@@ -46,11 +44,6 @@ export const MULTI_LINE_PATTERN = `^[^${CONTROL_CHARACTERS_BUT_LINE_BREAKS}]*$`;
  */
 export function SingleLine(options: TStringOptions = {}) {
   return Type.String({ pattern: SINGLE_LINE_PATTERN, ...options });
-}
-
-/** Free text a client sends (descriptions, prompts): line breaks and tabs are kept, other control characters refused. */
-export function MultiLine(options: TStringOptions = {}) {
-  return Type.String({ pattern: MULTI_LINE_PATTERN, ...options });
 }
 
 /** `{"detail": "..."}`: what an action that has nothing else to return answers, as the upstream did. */

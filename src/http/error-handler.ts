@@ -1,6 +1,6 @@
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest, FastifySchemaValidationError } from 'fastify';
-import { isDatabaseUnavailable } from '../infra/db/database-errors.js';
-import { MULTI_LINE_PATTERN, SINGLE_LINE_PATTERN } from './common-schemas.js';
+import { databaseErrorCode, isDatabaseUnavailable } from '../infra/db/database-errors.js';
+import { SINGLE_LINE_PATTERN } from './common-schemas.js';
 import { AppError, ValidationError, errorCatalogue, type ErrorCode } from './errors.js';
 
 const NON_FIELD = 'non_field_errors';
@@ -35,7 +35,7 @@ function describeViolation(error: Violation): string {
     case 'type':
       return params.type === 'null' ? 'This field may not be null.' : `Expected a ${String(params.type)}.`;
     case 'pattern':
-      return params.pattern === SINGLE_LINE_PATTERN || params.pattern === MULTI_LINE_PATTERN
+      return params.pattern === SINGLE_LINE_PATTERN
         ? 'Control characters are not allowed.'
         : 'This value does not have the expected format.';
     default:
@@ -81,20 +81,23 @@ const fastifyCodes: Record<string, ErrorCode> = {
   FST_ERR_NOT_FOUND: 'not_found',
 };
 
-/** The catalogue entry for a client error that has no code of its own, by its status. */
-const codesByStatus = new Map<number, ErrorCode>(
-  (Object.entries(errorCatalogue) as [ErrorCode, { status: number }][])
-    .filter(([code]) => code !== 'parse_error' && code !== 'csrf_failed' && code !== 'authentication_failed' && code !== 'token_not_valid')
-    .map(([code, entry]) => [entry.status, code]),
-);
+/** The code of a client error raised by Fastify or a plugin that has no code of its own, by its status. */
+const codesByStatus: Partial<Record<number, ErrorCode>> = {
+  401: 'not_authenticated',
+  403: 'permission_denied',
+  404: 'not_found',
+  405: 'method_not_allowed',
+  406: 'not_acceptable',
+  408: 'request_timeout',
+  409: 'conflict',
+  413: 'payload_too_large',
+  414: 'uri_too_long',
+  415: 'unsupported_media_type',
+  429: 'throttled',
+};
 
-/** Postgres unique violation, whichever driver raised it and however it was wrapped. */
-function isUniqueViolation(error: unknown): boolean {
-  for (let current: unknown = error; current instanceof Error; current = current.cause) {
-    if ((current as { code?: unknown }).code === '23505') return true;
-  }
-  return false;
-}
+/** Postgres unique violation (SQLSTATE 23505), whichever driver raised it and however it was wrapped. */
+const UNIQUE_VIOLATION = '23505';
 
 /**
  * Sends an error body as it is. The route's response schemas are not applied: a schema for one
@@ -104,7 +107,8 @@ function send(reply: FastifyReply, status: number, body: Record<string, unknown>
   return reply.code(status).headers(headers).type('application/json; charset=utf-8').serializer(JSON.stringify).send(body);
 }
 
-function sendCode(reply: FastifyReply, code: ErrorCode, detail?: string, headers: Record<string, string> = {}): FastifyReply {
+/** Answers with an error of the catalogue: its status, and `detail` or the catalogue's own. */
+export function sendError(reply: FastifyReply, code: ErrorCode, detail?: string, headers: Record<string, string> = {}): FastifyReply {
   const entry = errorCatalogue[code];
   return send(reply, entry.status, { detail: detail ?? entry.detail, code }, headers);
 }
@@ -117,37 +121,35 @@ function methodsServing(app: FastifyInstance, path: string): string[] {
   return [...new Set(methods)].sort();
 }
 
-/** Turns any error into its answer; the one place where errors become response bodies. */
-function answerError(error: FastifyError | AppError | ValidationError | Error, request: FastifyRequest, reply: FastifyReply): FastifyReply {
+/**
+ * Turns any error into its answer; the one place where errors become response bodies. Also Fastify's
+ * `frameworkErrors`: a bad URL or a path parameter over its length, raised before routing.
+ */
+export function answerError(error: FastifyError | AppError | ValidationError | Error, request: FastifyRequest, reply: FastifyReply): FastifyReply {
   if (error instanceof ValidationError) return send(reply, 400, error.fields);
   if (error instanceof AppError) {
     if (error.status >= 500) request.log.error({ err: error }, 'request failed');
-    return sendCode(reply, error.code, error.message, error.headers);
+    return sendError(reply, error.code, error.message, error.headers);
   }
   const fastifyError = error as FastifyError;
   if (fastifyError.validation) {
     return send(reply, 400, fieldErrorsFromSchema(fastifyError.validation, fastifyError.validationContext));
   }
-  if (isUniqueViolation(error)) return sendCode(reply, 'conflict');
+  if (databaseErrorCode(error) === UNIQUE_VIOLATION) return sendError(reply, 'conflict');
   if (isDatabaseUnavailable(error)) {
     request.log.error({ err: error }, 'database unavailable');
-    return sendCode(reply, 'service_unavailable', 'The database is unavailable; try again shortly.', { 'retry-after': String(DATABASE_RETRY_AFTER_SECONDS) });
+    return sendError(reply, 'service_unavailable', 'The database is unavailable; try again shortly.', { 'retry-after': String(DATABASE_RETRY_AFTER_SECONDS) });
   }
   const mapped = fastifyError.code ? fastifyCodes[fastifyError.code] : undefined;
-  if (mapped) return sendCode(reply, mapped);
+  if (mapped) return sendError(reply, mapped);
   const status = fastifyError.statusCode;
   if (status !== undefined && status >= 400 && status < 500) {
     // A client error raised by Fastify or a plugin: its message describes the request, not our internals.
-    const code = codesByStatus.get(status) ?? 'invalid_request';
+    const code = codesByStatus[status] ?? 'invalid_request';
     return send(reply, errorCatalogue[code].status, { detail: fastifyError.message, code });
   }
   request.log.error({ err: error }, 'unhandled error');
-  return sendCode(reply, 'internal_error');
-}
-
-/** Fastify's own errors that arise before routing (a bad URL, a path parameter over its length), in our format. */
-export function answerFrameworkError(error: FastifyError, request: FastifyRequest, reply: FastifyReply): void {
-  answerError(error, request, reply);
+  return sendError(reply, 'internal_error');
 }
 
 /** Registers the error and not-found handlers. */
@@ -155,8 +157,8 @@ export function registerErrorHandling(app: FastifyInstance): void {
   app.setNotFoundHandler((request: FastifyRequest, reply: FastifyReply) => {
     const path = request.url.split('?')[0] ?? '';
     const allowed = methodsServing(app, path);
-    if (allowed.length > 0) return sendCode(reply, 'method_not_allowed', `Method "${request.method}" not allowed.`, { allow: allowed.join(', ') });
-    return sendCode(reply, 'not_found', `No route for ${request.method} ${path}.`);
+    if (allowed.length > 0) return sendError(reply, 'method_not_allowed', `Method "${request.method}" not allowed.`, { allow: allowed.join(', ') });
+    return sendError(reply, 'not_found', `No route for ${request.method} ${path}.`);
   });
   app.setErrorHandler(answerError);
 }

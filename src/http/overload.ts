@@ -1,7 +1,7 @@
 import underPressure from '@fastify/under-pressure';
 import type { FastifyInstance } from 'fastify';
 import { getHeapStatistics } from 'node:v8';
-import type { errorCatalogue } from './errors.js';
+import { sendError } from './error-handler.js';
 
 const RETRY_AFTER_SECONDS = 2;
 // An overload refuses many requests; it is reported once per interval, each request has its own line anyway.
@@ -24,12 +24,7 @@ export async function shedOverload(app: FastifyInstance, options: { maxEventLoop
         lastReport = Date.now();
         request.log.warn({ pressure: type, value }, 'overloaded: refusing requests with 503');
       }
-      void reply
-        .code(503)
-        .header('retry-after', String(RETRY_AFTER_SECONDS))
-        .type('application/json; charset=utf-8')
-        .serializer(JSON.stringify)
-        .send({ detail: 'The service is overloaded; try again shortly.', code: 'service_unavailable' satisfies keyof typeof errorCatalogue });
+      void sendError(reply, 'service_unavailable', 'The service is overloaded; try again shortly.', { 'retry-after': String(RETRY_AFTER_SECONDS) });
     },
   });
 }

@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import pg from 'pg';
-import { connectionRefused, freePort, killOnExit, signalIfAlive } from './server-process.js';
+import { connectionRefused, freePort, killOnExit, signalIfAlive, startedOrClosed } from './server-process.js';
 import { waitFor } from './wait-for.js';
 
 const run = promisify(execFile);
@@ -69,14 +69,7 @@ export async function startOwnPostgres(): Promise<OwnPostgres> {
     await rm(dir, { recursive: true, force: true });
     throw error;
   }
-  const server = new OwnPostgresServer(tools, dir, port);
-  try {
-    await server.start();
-  } catch (error) {
-    await server.close();
-    throw error;
-  }
-  return server;
+  return startedOrClosed(new OwnPostgresServer(tools, dir, port));
 }
 
 class OwnPostgresServer implements OwnPostgres {

@@ -5,7 +5,7 @@ import net from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
-import { connectionRefused, freePort, killOnExit } from './server-process.js';
+import { connectionRefused, freePort, killOnExit, startedOrClosed } from './server-process.js';
 import { waitFor } from './wait-for.js';
 
 /**
@@ -47,14 +47,7 @@ export async function redisServerInstalled(): Promise<boolean> {
 /** Starts a throwaway redis-server (from PATH) on a free 127.0.0.1 port, without persistence. */
 export async function startOwnRedis(): Promise<OwnRedis> {
   const dir = await mkdtemp(path.join(tmpdir(), 'cvimprover-redis-'));
-  const server = new OwnRedisServer(await freePort(), dir);
-  try {
-    await server.start();
-  } catch (error) {
-    await server.close();
-    throw error;
-  }
-  return server;
+  return startedOrClosed(new OwnRedisServer(await freePort(), dir));
 }
 
 class OwnRedisServer implements OwnRedis {

@@ -67,3 +67,14 @@ function runLastResorts(): void {
   }
   lastResorts.clear();
 }
+
+/** Starts a server just made; one that fails to start is closed (its directory removed) before the error goes on. */
+export async function startedOrClosed<T extends { start(): Promise<void>; close(): Promise<void> }>(server: T): Promise<T> {
+  try {
+    await server.start();
+  } catch (error) {
+    await server.close();
+    throw error;
+  }
+  return server;
+}

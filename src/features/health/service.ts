@@ -1,6 +1,7 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { Logger } from 'pino';
 import type { Config } from '../../config.js';
+import { SharedCall } from '../../lib/shared-call.js';
 import { withTimeout } from '../../lib/with-timeout.js';
 import type { Cache } from '../../infra/cache/cache.js';
 import type { Database } from '../../infra/db/database.js';
@@ -39,8 +40,8 @@ export interface HealthServiceDependencies {
 /** Answers whether this deployment can serve requests and run jobs. Costs no paid call. */
 export class HealthService {
   // Concurrent health checks in one process share one probe, and one database ping.
-  private probing: Promise<ServiceState> | undefined;
-  private pinging: Promise<void> | undefined;
+  private readonly probe = new SharedCall<ServiceState>();
+  private readonly ping = new SharedCall<void>();
   /** When this process last saw a probe complete: while that is fresh, no query is needed to say so. */
   private probeSeenAt = 0;
   /** The last state of each check, so a failure is logged when it starts (with its cause), not on every call. */
@@ -51,11 +52,7 @@ export class HealthService {
   async check(): Promise<HealthReport> {
     const { config, database, cache, queue } = this.dependencies;
     const [db, redis] = await Promise.all([
-      this.state('db', () =>
-        (this.pinging ??= database.ping().finally(() => {
-          this.pinging = undefined;
-        })),
-      ),
+      this.state('db', () => this.ping.run(() => database.ping())),
       config.redisUrl ? this.state('redis', () => Promise.all([cache.ping(), queue.ping()])) : Promise.resolve<ServiceState>('skipped'),
     ]);
     // A probe cannot travel without its carrier: with Redis down, BullMQ is down too.
@@ -89,10 +86,7 @@ export class HealthService {
 
   private async probeQueue(): Promise<void> {
     if (Date.now() - this.probeSeenAt < PROBE_FRESH_SECONDS * 1000) return;
-    this.probing ??= this.roundTrip().finally(() => {
-      this.probing = undefined;
-    });
-    if ((await this.probing) !== 'healthy') throw new Error(`no probe job went through a worker within ${PROBE_WAIT_MS} ms`);
+    if ((await this.probe.run(() => this.roundTrip())) !== 'healthy') throw new Error(`no probe job went through a worker within ${PROBE_WAIT_MS} ms`);
   }
 
   /** Healthy when a probe job has recently gone through a worker; sends one if none has. */

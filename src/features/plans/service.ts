@@ -1,5 +1,6 @@
 import type { Logger } from 'pino';
 import type { Cache } from '../../infra/cache/cache.js';
+import { SharedCall } from '../../lib/shared-call.js';
 import type { Database, DbOrTx } from '../../infra/db/database.js';
 import type { Stripe } from '../../infra/stripe/stripe-client.js';
 import { findPlanById, findPlanByName, listPlans, type PlanRow } from './repository.js';
@@ -35,7 +36,7 @@ export interface PlanServiceDependencies {
 export class PlanService {
   private readonly localPrices = new Map<string, { value: CachedPrice; expires: number }>();
   /** The plan list being read: requests that arrive meanwhile share it rather than each reading it again. */
-  private listing: Promise<PlanRow[]> | undefined;
+  private readonly listing = new SharedCall<PlanRow[]>();
 
   constructor(private readonly dependencies: PlanServiceDependencies) {}
 
@@ -112,10 +113,7 @@ export class PlanService {
   }
 
   async list(billing: 'monthly' | 'yearly' | undefined, currentPlanId: number | null | undefined): Promise<PlanBody[]> {
-    this.listing ??= listPlans(this.dependencies.database.db).finally(() => {
-      this.listing = undefined;
-    });
-    let plans = await this.listing;
+    let plans = await this.listing.run(() => listPlans(this.dependencies.database.db));
     if (billing) plans = plans.filter((plan) => this.isSold(plan, billing === 'monthly' ? 'month' : 'year'));
     return Promise.all(plans.map((plan) => this.present(plan, currentPlanId)));
   }

@@ -9,7 +9,7 @@ export const USERNAME_CHARACTERS = '[\\w.@+-]';
 export const USERNAME_PATTERN = `^${USERNAME_CHARACTERS}+$`;
 export const NAME_MAX_LENGTH = 150;
 export const EMAIL_MAX_LENGTH = 254;
-export const PASSWORD_MIN_LENGTH = 8;
+const PASSWORD_MIN_LENGTH = 8;
 export const PASSWORD_MAX_LENGTH = 128;
 
 const USERNAME = new RegExp(USERNAME_PATTERN);

@@ -25,7 +25,7 @@ export type UserBody = Static<typeof UserSchema>;
 // The fields of an account as requests carry them; the rules they must also pass are in rules.ts.
 
 /** A username as a profile change sends it. */
-export const usernameField = () => Type.String({ minLength: 1, maxLength: USERNAME_MAX_LENGTH, pattern: USERNAME_PATTERN });
+const usernameField = () => Type.String({ minLength: 1, maxLength: USERNAME_MAX_LENGTH, pattern: USERNAME_PATTERN });
 /** A username as typed into a sign-up form: surrounding spaces are trimmed, not refused. */
 export const signUpUsernameField = () => Type.String({ maxLength: USERNAME_MAX_LENGTH, pattern: `^ *${USERNAME_CHARACTERS}* *$` });
 export const emailField = (description?: string) => SingleLine({ maxLength: EMAIL_MAX_LENGTH, ...(description ? { description } : {}) });

@@ -66,7 +66,7 @@ export function isDatabaseUnavailable(error: unknown): boolean {
 }
 
 /** Why a process could not start on its database; each reason has its own message and exit code. */
-export type DatabaseStartupReason = 'unreachable' | 'authentication_failed' | 'database_missing' | 'schema_out_of_date' | 'data_dir_locked';
+type DatabaseStartupReason = 'unreachable' | 'authentication_failed' | 'database_missing' | 'schema_out_of_date' | 'data_dir_locked';
 
 /** Exit codes of a process that could not start on its database (2 is an invalid configuration). */
 export const startupExitCodes: Record<DatabaseStartupReason, number> = {
@@ -93,7 +93,7 @@ export class DatabaseStartupError extends Error {
 }
 
 /** The server and database a URL names, for messages (never its password). */
-export function describeDatabaseUrl(databaseUrl: string): string {
+function describeDatabaseUrl(databaseUrl: string): string {
   const url = new URL(databaseUrl);
   return `${url.hostname}:${url.port || '5432'}${url.pathname}`;
 }
@@ -109,7 +109,7 @@ export function startupErrorFor(error: unknown, databaseUrl: string): DatabaseSt
   if (code === '3D000') {
     return new DatabaseStartupError('database_missing', `The database ${new URL(databaseUrl).pathname.slice(1)} does not exist on ${where}; create it (createdb), then run \`cvimprover migrate\`.`, error);
   }
-  if (error instanceof TimeoutError || isDatabaseUnavailable(error) || (code !== undefined && NETWORK_CODES.has(code))) {
+  if (error instanceof TimeoutError || isDatabaseUnavailable(error)) {
     return new DatabaseStartupError('unreachable', `PostgreSQL at ${where} cannot be reached (${code ?? 'no answer'}); check DATABASE_URL and that the server is running.`, error);
   }
   return undefined;

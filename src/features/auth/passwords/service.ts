@@ -11,7 +11,7 @@ import { consumePasswordResetToken, voidPasswordResetTokens } from './repository
 import { decodeUid, hashResetToken } from './reset-links.js';
 
 /** Changing a password without the old one is allowed only this soon after signing in. */
-export const RECENT_SIGN_IN_SECONDS = 15 * 60;
+const RECENT_SIGN_IN_SECONDS = 15 * 60;
 
 export interface PasswordServiceDependencies {
   database: Database;

@@ -5,8 +5,8 @@ import { clearAttempts, countAttempt, uncountAttempt } from './repository.js';
 
 const WINDOW_SECONDS = 15 * 60;
 const LOCK_SECONDS = 15 * 60;
-export const ACCOUNT_ATTEMPT_LIMIT = 5;
-export const ADDRESS_ATTEMPT_LIMIT = 30;
+const ACCOUNT_ATTEMPT_LIMIT = 5;
+const ADDRESS_ATTEMPT_LIMIT = 30;
 
 /** Who a sign-in attempt is for: an account, or a name that matches none (counted just the same). */
 export type LoginTarget = { userId: number } | { unknownName: string };

@@ -12,8 +12,8 @@ export interface SessionSnapshot {
 }
 
 /** Invalidation topics: a user's account or plan changed; a sign-in (token family) ended. */
-export const USER_TOPIC = 'user';
-export const FAMILY_TOPIC = 'family';
+const USER_TOPIC = 'user';
+const FAMILY_TOPIC = 'family';
 
 const MAX_ENTRIES = 20_000;
 // A ceiling on staleness for changes made outside the service (an operator editing a plan row by hand).
@@ -44,7 +44,7 @@ export class SessionCache {
   }
 
   /** The cached sign-in of this family, when it may be trusted. */
-  get(familyId: string, userId: number): SessionSnapshot | undefined {
+  private get(familyId: string, userId: number): SessionSnapshot | undefined {
     if (!this.bus.isLive()) return undefined;
     const entry = this.entries.get(familyId);
     return entry?.user.id === userId ? entry : undefined;
