@@ -54,8 +54,10 @@ export class RedisInvalidationBus implements InvalidationBus {
     this.subscriber.on('message', (_channel: string, raw: string) => this.receive(raw));
     // Subscribed on every (re)connection, and only then live: what was published meanwhile is lost.
     this.subscriber.on('ready', () => this.subscribeNow());
+    // A lost connection may have lost messages: said at once, not at the next heartbeat.
     this.subscriber.on('close', () => {
       this.subscribed = false;
+      this.checkLiveness();
     });
     this.heartbeat = setInterval(() => this.beat(), HEARTBEAT_MS);
     this.heartbeat.unref();
@@ -66,12 +68,16 @@ export class RedisInvalidationBus implements InvalidationBus {
       .subscribe(this.channel)
       .then(() => {
         this.subscribed = true;
+        this.checkLiveness();
       })
       // Not live until it succeeds; the next reconnection tries again.
       .catch((error: unknown) => this.logger.warn({ err: error }, 'subscribing to invalidations failed'));
   }
 
   private beat(): void {
+    // Checked on every tick as well as when the ping settles: a hung Redis answers late or never, and
+    // its silence must count from the moment the last answer grows too old.
+    this.checkLiveness();
     this.subscriber
       .ping()
       .then(() => {
@@ -82,13 +88,18 @@ export class RedisInvalidationBus implements InvalidationBus {
       .finally(() => this.checkLiveness());
   }
 
-  private checkLiveness(): void {
-    const live = this.isLive();
-    if (live === this.live) return;
+  /**
+   * Whether the subscription is up and answered a heartbeat lately; any change is told to the
+   * listeners here, so whoever sees it first (a heartbeat, a lost connection, a cache look-up) does.
+   */
+  private checkLiveness(): boolean {
+    const live = this.subscribed && this.subscriber.status === 'ready' && Date.now() - this.lastPong < LIVE_WINDOW_MS;
+    if (live === this.live) return live;
     this.live = live;
     if (live) this.logger.info('invalidations flowing again; in-process caches start empty');
     else this.logger.warn('invalidations may be missed (Redis unavailable); in-process caches are bypassed');
     for (const listener of this.livenessListeners) listener(live);
+    return live;
   }
 
   private receive(raw: string): void {
@@ -129,7 +140,7 @@ export class RedisInvalidationBus implements InvalidationBus {
   }
 
   isLive(): boolean {
-    return this.subscribed && this.subscriber.status === 'ready' && Date.now() - this.lastPong < LIVE_WINDOW_MS;
+    return this.checkLiveness();
   }
 
   onLivenessChange(listener: (live: boolean) => void): void {
