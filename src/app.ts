@@ -13,12 +13,14 @@ import { CSRF_HEADER } from './features/auth/sessions/cookies.js';
 import { sessionRoutes } from './features/auth/sessions/routes.js';
 import { healthRoutes } from './features/health/routes.js';
 import { planRoutes } from './features/plans/routes.js';
+import { questionnaireRoutes } from './features/questionnaires/routes.js';
 import { userRoutes } from './features/users/routes.js';
-import { ErrorBody, FieldErrorsBody } from './http/common-schemas.js';
+import { ErrorBody, FieldErrorsBody, sanitisedKeyword } from './http/common-schemas.js';
 import { refuseCrossSiteForms } from './http/cross-site.js';
 import { answerError, registerErrorHandling } from './http/error-handler.js';
 import { registerOpenApi } from './http/openapi.js';
 import { shedOverload } from './http/overload.js';
+import { uploadKeyword } from './http/uploads.js';
 import { OneLinePerRequest } from './http/request-log.js';
 import type { Services } from './services.js';
 
@@ -73,7 +75,7 @@ export async function buildApp(services: Services, features: Features): Promise<
       const incoming = request.headers['x-request-id'];
       return typeof incoming === 'string' && REQUEST_ID.test(incoming) ? incoming : randomUUID();
     },
-    ajv: { customOptions: { allErrors: true, removeAdditional: true, coerceTypes: 'array', verbose: true } },
+    ajv: { customOptions: { allErrors: true, removeAdditional: true, coerceTypes: 'array', verbose: true }, plugins: [uploadKeyword, sanitisedKeyword] },
   }).withTypeProvider<TypeBoxTypeProvider>();
 
   app.decorate('routeTable', new Array<RouteEntry>());
@@ -113,7 +115,7 @@ export async function buildApp(services: Services, features: Features): Promise<
   refuseCrossSiteForms(app, config.corsAllowedOrigins);
   await registerOpenApi(app, securitySchemes);
 
-  const { users, plans, sessions, passwords, google, health, signer } = features;
+  const { users, plans, sessions, passwords, google, health, signer, questionnaires } = features;
   await app.register(authentication, { sessions, signer });
   await app.register(healthRoutes, { health });
   await app.register(sessionRoutes, { sessions, users });
@@ -121,6 +123,7 @@ export async function buildApp(services: Services, features: Features): Promise<
   await app.register(googleRoutes, { google, users });
   await app.register(userRoutes, { users });
   await app.register(planRoutes, { plans });
+  await app.register(questionnaireRoutes, { questionnaires });
 
   return app;
 }

@@ -11,6 +11,8 @@ import { TokenSigner } from './features/auth/sessions/tokens.js';
 import { queueProbeJob } from './features/health/jobs.js';
 import { HealthService } from './features/health/service.js';
 import { PlanService } from './features/plans/service.js';
+import { extractionJob } from './features/questionnaires/jobs.js';
+import { QuestionnaireService } from './features/questionnaires/service.js';
 import { UserService } from './features/users/service.js';
 import type { JobHandler } from './jobs/job-handler.js';
 import type { PeriodicTask } from './jobs/periodic-tasks.js';
@@ -24,6 +26,7 @@ export interface Features {
   passwords: PasswordService;
   google: GoogleSignIn;
   health: HealthService;
+  questionnaires: QuestionnaireService;
   /** Every kind of background job, with what it works with. */
   jobHandlers: JobHandler[];
   /** Upkeep the worker runs on a timer. */
@@ -33,7 +36,7 @@ export interface Features {
 
 /** The one place where feature services are made and wired to each other and to the infrastructure. */
 export function createFeatures(services: Services): Features {
-  const { config, database, cache, bus, queue, jobs, cpu, mailer, stripe, logger, secretKey } = services;
+  const { config, database, cache, bus, queue, jobs, cpu, blobs, mailer, stripe, logger, secretKey } = services;
   const plans = new PlanService({ database, cache, stripe, logger });
   const sessionCache = new SessionCache(bus);
   const users = new UserService(database, plans, (userId) => sessionCache.invalidateUser(userId));
@@ -42,6 +45,7 @@ export function createFeatures(services: Services): Features {
   const passwords = new PasswordService({ database, users, sessions, jobs });
   const google = new GoogleSignIn({ database, users, sessions, verifier: new GoogleVerifier(config.googleJwksUrl, config.googleClientId) });
   const health = new HealthService({ config, database, cache, queue, jobs, processLabel: services.processLabel, logger });
+  const questionnaires = new QuestionnaireService({ database, jobs, blobs, logger });
   return {
     plans,
     users,
@@ -50,9 +54,11 @@ export function createFeatures(services: Services): Features {
     passwords,
     google,
     health,
+    questionnaires,
     jobHandlers: [
       queueProbeJob(database, cpu),
       passwordResetMailJob({ database, users, mailer, secretKey, frontendUrl: config.frontendUrl }),
+      extractionJob({ database, blobs, cpu, logger, timeoutMs: config.extractionTimeoutSeconds * 1000 }),
     ],
     periodicTasks: [
       { name: 'delete expired login counters', intervalMs: 10 * 60 * 1000, run: () => deleteExpiredAttempts(database.db) },

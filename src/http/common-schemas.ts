@@ -1,4 +1,6 @@
+import type { Ajv } from 'ajv';
 import { Type, type TSchema, type TStringOptions } from 'typebox';
+import { SINGLE_LINE_PATTERN } from '../lib/text-patterns.js';
 import { errorCodes, type ErrorCode } from './errors.js';
 
 /** `{"detail": "...", "code": "..."}`: every error that is not about fields; `code` is from the catalogue. */
@@ -33,11 +35,6 @@ export function errorResponses(...statuses: ErrorStatus[]): Record<ErrorStatus, 
   return responses;
 }
 
-// C0 and C1 control characters and DEL: PostgreSQL refuses NUL, and none of them belongs in a name
-// or a token a person typed. (Multi-line text, when a route takes some, will keep tab and line breaks.)
-const CONTROL_CHARACTERS = '\\u0000-\\u001F\\u007F-\\u009F';
-export const SINGLE_LINE_PATTERN = `^[^${CONTROL_CHARACTERS}]*$`;
-
 /**
  * A string a client sends on one line (names, addresses, tokens, passwords): control characters are
  * refused at the schema. A caller's own `pattern` replaces this one and must exclude them too.
@@ -48,3 +45,20 @@ export function SingleLine(options: TStringOptions = {}) {
 
 /** `{"detail": "..."}`: what an action that has nothing else to return answers, as the upstream did. */
 export const DetailBody = Type.Object({ detail: Type.String() });
+
+/** Marks text that is cleaned rather than refused: markup and control characters are removed before its limits are checked. */
+const SANITISED_KEYWORD = 'x-sanitised';
+
+/** Registers the marker with the request validator (it checks nothing itself; the service cleans). */
+export function sanitisedKeyword(ajv: Ajv): Ajv {
+  return ajv.addKeyword({ keyword: SANITISED_KEYWORD, schemaType: 'string', valid: true });
+}
+
+/**
+ * Free text a person types (a job title, a job description): it may arrive with HTML or control
+ * characters pasted in, which are removed, not refused. `maxLength` here only bounds the raw input;
+ * the real limit is checked after cleaning.
+ */
+export function SanitisedText(form: 'line' | 'paragraphs', options: TStringOptions & { maxLength: number }) {
+  return Type.String({ ...options, [SANITISED_KEYWORD]: form });
+}

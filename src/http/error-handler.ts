@@ -1,6 +1,6 @@
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest, FastifySchemaValidationError } from 'fastify';
 import { databaseErrorCode, isDatabaseUnavailable } from '../infra/db/database-errors.js';
-import { SINGLE_LINE_PATTERN } from './common-schemas.js';
+import { MULTI_LINE_PATTERN, SINGLE_LINE_PATTERN } from '../lib/text-patterns.js';
 import { AppError, ValidationError, errorCatalogue, type ErrorCode } from './errors.js';
 
 const NON_FIELD = 'non_field_errors';
@@ -35,7 +35,7 @@ function describeViolation(error: Violation): string {
     case 'type':
       return params.type === 'null' ? 'This field may not be null.' : `Expected a ${String(params.type)}.`;
     case 'pattern':
-      return params.pattern === SINGLE_LINE_PATTERN
+      return params.pattern === SINGLE_LINE_PATTERN || params.pattern === MULTI_LINE_PATTERN
         ? 'Control characters are not allowed.'
         : 'This value does not have the expected format.';
     default:
@@ -79,6 +79,7 @@ const fastifyCodes: Record<string, ErrorCode> = {
   FST_ERR_BAD_URL: 'invalid_request',
   FST_ERR_MAX_PARAM_LENGTH: 'uri_too_long',
   FST_ERR_NOT_FOUND: 'not_found',
+  FST_REQ_FILE_TOO_LARGE: 'file_too_large',
 };
 
 /** The code of a client error raised by Fastify or a plugin that has no code of its own, by its status. */

@@ -2,6 +2,7 @@ import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
 import type { FastifyInstance } from 'fastify';
 import { Type } from 'typebox';
+import { describeUploads } from './uploads.js';
 
 /** How a caller proves who they are, as OpenAPI describes it. */
 export type SecurityScheme = { type: 'http'; scheme: string; bearerFormat?: string } | { type: 'apiKey'; in: 'cookie' | 'header'; name: string };
@@ -22,6 +23,8 @@ export async function registerOpenApi(app: FastifyInstance, securitySchemes: Rec
       },
       components: { securitySchemes },
     },
+    // File fields are binary strings to OpenAPI; to the validator they are parsed uploads.
+    transform: ({ schema, url }) => ({ schema: describeUploads(schema) as typeof schema, url }),
     refResolver: { buildLocalReference: (json, _baseUri, _fragment, index) => (typeof json.$id === 'string' ? json.$id : `def-${index}`) },
   });
   await app.register(swaggerUi, { routePrefix: '/docs', staticCSP: true });

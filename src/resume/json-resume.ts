@@ -1,14 +1,16 @@
 import { Type, type Static, type TSchema } from 'typebox';
+import { MULTI_LINE_PATTERN, SINGLE_LINE_PATTERN } from '../lib/text-patterns.js';
 
 // The structured CV, in the JSON Resume schema (v1.0.0, jsonresume.org/schema): the improver, the
 // analysis and the renderer all read this one shape. Every string and list is bounded, so a document
 // stored or imported cannot grow without limit; unknown properties are allowed on the way in (the
-// ecosystem adds its own) and dropped before storing.
+// ecosystem adds its own) and dropped before storing. Control characters are refused (line breaks
+// only where a paragraph may have them).
 
 const DATE_PATTERN = '^([1-2][0-9]{3}-[0-1][0-9]-[0-3][0-9]|[1-2][0-9]{3}-[0-1][0-9]|[1-2][0-9]{3})$';
 
-const Line = (maxLength = 300) => Type.String({ maxLength });
-const Paragraph = () => Type.String({ maxLength: 5000 });
+const Line = (maxLength = 300) => Type.String({ maxLength, pattern: SINGLE_LINE_PATTERN });
+const Paragraph = () => Type.String({ maxLength: 5000, pattern: MULTI_LINE_PATTERN });
 const IsoDate = () => Type.String({ pattern: DATE_PATTERN, description: 'YYYY, YYYY-MM or YYYY-MM-DD' });
 const List = <T extends TSchema>(item: T, maxItems = 100) => Type.Array(item, { maxItems });
 const Keywords = () => List(Line(200), 100);
@@ -107,8 +109,9 @@ export const JsonResume = Type.Partial(
       references: List(ResumeReference, 20),
       projects: List(ResumeProject),
     },
-    { additionalProperties: true, $id: 'JsonResume', description: 'A CV in the JSON Resume schema (v1.0.0)' },
+    { additionalProperties: true },
   ),
+  { $id: 'JsonResume', description: 'A CV in the JSON Resume schema (v1.0.0)' },
 );
 
 export type JsonResume = Static<typeof JsonResume>;

@@ -20,7 +20,7 @@ export function queueProbeJob(database: Database, cpu: CpuPool): JobHandler<type
       const probe = await findProbe(database.db, context.job.id);
       if (!probe) return; // its row went with a cleanup: nothing to prove
       if (probe.holdMs > 0) await sleep(probe.holdMs, undefined, { signal: context.signal });
-      const { threadId } = await cpu.run('probe');
+      const { threadId } = await cpu.run('probe', []);
       context.commit((tx) => markProbeCompleted(tx, probe.jobId, context.workerId, threadId));
     },
   };

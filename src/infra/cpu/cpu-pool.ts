@@ -19,10 +19,13 @@ export class CpuPool {
     });
   }
 
-  /** Runs one task in a worker thread. */
-  async run<K extends CpuTaskName>(task: K, ...input: Parameters<CpuTasks[K]>): Promise<ReturnType<CpuTasks[K]>> {
+  /**
+   * Runs one task in a worker thread. Aborting `signal` ends the task at once: its thread is
+   * terminated (a stuck parser cannot be interrupted any other way) and the call rejects.
+   */
+  async run<K extends CpuTaskName>(task: K, input: Parameters<CpuTasks[K]>, options: { signal?: AbortSignal } = {}): Promise<Awaited<ReturnType<CpuTasks[K]>>> {
     const request: CpuTaskRequest<K> = { task, input };
-    return (await this.pool.run(request)) as ReturnType<CpuTasks[K]>;
+    return (await this.pool.run(request, options.signal ? { signal: options.signal } : {})) as Awaited<ReturnType<CpuTasks[K]>>;
   }
 
   async close(): Promise<void> {

@@ -7,6 +7,7 @@ import {
   index,
   integer,
   jsonb,
+  type AnyPgColumn,
   pgTable,
   primaryKey,
   text,
@@ -96,6 +97,10 @@ export const questionnaires = pgTable(
     resumeFileName: varchar('resume_file_name', { length: 255 }),
     resumeContentType: varchar('resume_content_type', { length: 100 }),
     resumeSizeBytes: integer('resume_size_bytes'),
+    // The job reading the current upload. Its row holds the status and the error; a job whose id is no
+    // longer here was for an older file, and its result is dropped.
+    extractionJobId: uuid('extraction_job_id').references((): AnyPgColumn => jobs.id, { onDelete: 'set null' }),
+    updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
   },
   (table) => [
     index('questionnaires_user_submitted_idx').on(table.userId, table.submittedAt),
@@ -276,4 +281,28 @@ export const jobEffects = pgTable(
     createdAt: createdAt(),
   },
   (table) => [primaryKey({ columns: [table.jobId, table.effect] })],
+);
+
+export const cvOrigins = ['extracted', 'edited', 'imported'] as const;
+export type CvOrigin = (typeof cvOrigins)[number];
+
+/**
+ * A questionnaire's CV as text and as a structured CV (JSON Resume): read from its upload, corrected
+ * by its owner, or imported. The raw text is kept beside the structure, which is derived from it.
+ */
+export const cvs = pgTable(
+  'cvs',
+  {
+    questionnaireId: bigint('questionnaire_id', { mode: 'number' })
+      .primaryKey()
+      .references(() => questionnaires.id, { onDelete: 'cascade' }),
+    origin: varchar('origin', { length: 16 }).$type<CvOrigin>().notNull(),
+    text: text('text').notNull(),
+    resume: jsonb('resume').$type<Record<string, unknown>>().notNull(),
+    warnings: jsonb('warnings').$type<{ code: string; message: string; confidence?: number }[]>().notNull().default([]),
+    source: jsonb('source').$type<Record<string, unknown> | null>(),
+    createdAt: createdAt(),
+    updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
+  },
+  (table) => [check('cvs_origin_check', sql`${table.origin} in ('extracted', 'edited', 'imported')`)],
 );
