@@ -134,13 +134,23 @@ export function binaryNoise(length = 64 * 1024): Buffer {
   return bytes;
 }
 
+/** The namespaces Word declares on its parts, for the elements tests use (text boxes, drawings, VML). */
+export const WORD_NAMESPACES = [
+  'xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main"',
+  'xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships"',
+  'xmlns:mc="http://schemas.openxmlformats.org/markup-compatibility/2006"',
+  'xmlns:wp="http://schemas.openxmlformats.org/drawingml/2006/wordprocessingDrawing"',
+  'xmlns:a="http://schemas.openxmlformats.org/drawingml/2006/main"',
+  'xmlns:wps="http://schemas.microsoft.com/office/word/2010/wordprocessingShape"',
+  'xmlns:v="urn:schemas-microsoft-com:vml"',
+].join(' ');
+
 /** `word/document.xml` with the given body, optionally preceded by a DTD. */
 export function wordDocument(body: string, doctype = ''): string {
   return (
     '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n' +
     doctype +
-    '<w:document xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main" ' +
-    'xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships"><w:body>' +
+    `<w:document ${WORD_NAMESPACES}><w:body>` +
     body +
     '</w:body></w:document>'
   );
@@ -150,18 +160,18 @@ export function wordDocument(body: string, doctype = ''): string {
 export function wordHeaderPart(kind: 'hdr' | 'ftr', body: string): string {
   return (
     '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n' +
-    `<w:${kind} xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main">${body}</w:${kind}>`
+    `<w:${kind} ${WORD_NAMESPACES}>${body}</w:${kind}>`
   );
 }
 
 /**
  * The smallest DOCX Word and mammoth accept: content types, relationships and the document, plus any
- * headers, footers and further parts. Headers and footers are related from the document as Word does.
+ * headers, footers, list numbering and further parts, related from the document as Word does.
  */
-export function minimalDocx(parts: { document: string; headers?: string[]; footers?: string[]; pages?: number; extra?: ZipEntry[] }): Buffer {
+export function minimalDocx(parts: { document: string; headers?: string[]; footers?: string[]; numbering?: string; pages?: number; extra?: ZipEntry[] }): Buffer {
   const headers = parts.headers ?? [];
   const footers = parts.footers ?? [];
-  const entries = docxEntries({ name: 'word/document.xml', data: parts.document }, headers, footers);
+  const entries = docxEntries({ name: 'word/document.xml', data: parts.document }, headers, footers, parts.numbering);
   if (parts.pages !== undefined) {
     entries.push({
       name: 'docProps/app.xml',
@@ -248,8 +258,9 @@ function docxArchive(document: ZipEntry, headers: string[], footers: string[]): 
 }
 
 /** The parts of a DOCX: content types, relationships, the document, its headers and footers. */
-function docxEntries(document: ZipEntry, headers: string[], footers: string[]): ZipEntry[] {
+function docxEntries(document: ZipEntry, headers: string[], footers: string[], numbering?: string): ZipEntry[] {
   const relationships = [
+    ...(numbering === undefined ? [] : [relationship('rIdN', 'numbering', 'numbering.xml')]),
     ...headers.map((_, index) => relationship(`rIdH${index + 1}`, 'header', `header${index + 1}.xml`)),
     ...footers.map((_, index) => relationship(`rIdF${index + 1}`, 'footer', `footer${index + 1}.xml`)),
   ];
@@ -278,6 +289,7 @@ function docxEntries(document: ZipEntry, headers: string[], footers: string[]): 
     { name: 'word/_rels/document.xml.rels', data: relationshipsPart(relationships) },
     ...headers.map((data, index) => ({ name: `word/header${index + 1}.xml`, data })),
     ...footers.map((data, index) => ({ name: `word/footer${index + 1}.xml`, data })),
+    ...(numbering === undefined ? [] : [{ name: 'word/numbering.xml', data: numbering }]),
   ];
 }
 
@@ -285,7 +297,7 @@ function override(partName: string, contentType: string): string {
   return `<Override PartName="${partName}" ContentType="${contentType}"/>`;
 }
 
-function relationship(id: string, kind: 'header' | 'footer', target: string): string {
+function relationship(id: string, kind: 'header' | 'footer' | 'numbering', target: string): string {
   return `<Relationship Id="${id}" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/${kind}" Target="${target}"/>`;
 }
 
