@@ -12,9 +12,12 @@ import { constants, deflateRawSync, deflateSync } from 'node:zlib';
 
 const fixtureCvs = new URL('../fixtures/cvs/', import.meta.url);
 
-/** A file in a ZIP: its bytes, or a deflate stream made elsewhere with the sizes the archive should declare. */
+/**
+ * A file in a ZIP: its bytes (deflated, or stored when `stored`), or a deflate stream made elsewhere with
+ * the sizes the archive should declare.
+ */
 export type ZipEntry =
-  | { name: string; data: Uint8Array | string }
+  | { name: string; data: Uint8Array | string; stored?: boolean }
   | { name: string; deflated: Uint8Array; crc: number; uncompressedSize: number; declaredUncompressedSize?: number };
 
 /** An empty upload. */
@@ -183,7 +186,7 @@ export function minimalDocx(parts: { document: string; headers?: string[]; foote
   return zipArchive([...entries, ...(parts.extra ?? [])]);
 }
 
-/** A ZIP archive (deflate, no ZIP64) of the given entries. */
+/** A ZIP archive (no ZIP64) of the given entries. */
 export function zipArchive(entries: ZipEntry[]): Buffer {
   const locals: Buffer[] = [];
   const centrals: Buffer[] = [];
@@ -194,14 +197,15 @@ export function zipArchive(entries: ZipEntry[]): Buffer {
       'data' in entry
         ? (() => {
             const data = typeof entry.data === 'string' ? Buffer.from(entry.data, 'utf8') : entry.data;
-            return { deflated: deflateRawSync(data), crc: crc32(data), uncompressedSize: data.length, declared: data.length };
+            const method = entry.stored === true ? 0 : 8;
+            return { method, deflated: method === 0 ? data : deflateRawSync(data), crc: crc32(data), declared: data.length };
           })()
-        : { deflated: entry.deflated, crc: entry.crc, uncompressedSize: entry.uncompressedSize, declared: entry.declaredUncompressedSize ?? entry.uncompressedSize };
+        : { method: 8, deflated: entry.deflated, crc: entry.crc, declared: entry.declaredUncompressedSize ?? entry.uncompressedSize };
     const local = Buffer.alloc(30);
     local.writeUInt32LE(0x04034b50, 0);
     local.writeUInt16LE(20, 4); // version needed
     local.writeUInt16LE(0x0800, 6); // names in UTF-8
-    local.writeUInt16LE(8, 8); // deflate
+    local.writeUInt16LE(stored.method, 8);
     local.writeUInt32LE(0x00210000, 10); // 1980-01-01 00:00
     local.writeUInt32LE(stored.crc, 14);
     local.writeUInt32LE(stored.deflated.length, 18);
@@ -214,7 +218,7 @@ export function zipArchive(entries: ZipEntry[]): Buffer {
     central.writeUInt16LE(20, 4); // made by
     central.writeUInt16LE(20, 6);
     central.writeUInt16LE(0x0800, 8);
-    central.writeUInt16LE(8, 10);
+    central.writeUInt16LE(stored.method, 10);
     central.writeUInt32LE(0x00210000, 12);
     central.writeUInt32LE(stored.crc, 16);
     central.writeUInt32LE(stored.deflated.length, 20);
