@@ -20,7 +20,7 @@ const KNOWN_SIGNATURES: { description: string; matches: (bytes: Uint8Array) => b
   { description: 'a TIFF image', matches: (b) => startsWith(b, [0x49, 0x49, 0x2a, 0x00]) || startsWith(b, [0x4d, 0x4d, 0x00, 0x2a]) },
   { description: 'a BMP image', matches: (b) => startsWithText(b, 'BM') && b.length >= 26 && hasNul(b, 64) },
   { description: 'a HEIC or AVIF image', matches: (b) => textAt(b, 4, 'ftyp') && ['heic', 'heix', 'mif1', 'avif'].some((brand) => textAt(b, 8, brand)) },
-  { description: 'a video or audio file', matches: (b) => textAt(b, 4, 'ftyp') || startsWithText(b, 'OggS') || startsWithText(b, 'ID3') || startsWithText(b, 'fLaC') },
+  { description: 'an audio or video file', matches: (b) => textAt(b, 4, 'ftyp') || startsWithText(b, 'OggS') || startsWithText(b, 'ID3') || startsWithText(b, 'fLaC') },
   { description: 'an audio or video file', matches: (b) => startsWithText(b, 'RIFF') && (textAt(b, 8, 'WAVE') || textAt(b, 8, 'AVI ')) },
   { description: 'an RTF document', matches: (b) => startsWithText(skipUtf8Bom(b), '{\\rtf') },
   { description: 'a PostScript file', matches: (b) => startsWithText(b, '%!PS') },

@@ -19,7 +19,8 @@ import { readTxt } from './txt/read-txt.js';
  * or UTF-8 text (the message says what the file is); the readers' own codes otherwise. A DOCX or TXT
  * without a single letter fails `no_text_layer`, as a scanned PDF without OCR does: the file is sound
  * but holds no text to read (a Word file of pasted images, an empty text file), and the owner's remedy
- * is the same, to upload the text. Errors that are not `ExtractionError` are bugs and propagate.
+ * is the same, to upload the text (a PDF reader's text without letters is refused the same way). Errors
+ * that are not `ExtractionError` are bugs and propagate.
  */
 export async function extractDocument(bytes: Uint8Array, limits: ExtractionLimits = defaultExtractionLimits): Promise<ExtractionOutcome> {
   try {

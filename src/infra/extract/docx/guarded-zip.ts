@@ -31,7 +31,7 @@ export async function inflateDocxParts(bytes: Uint8Array, limits: ExtractionLimi
     for (const entry of entries) {
       const inflated = await inflateEntry(zip, entry, limits.maxDecompressedBytes - inflatedTotal, limits);
       inflatedTotal += inflated.length;
-      refuseDtd(entry.fileName, inflated);
+      refuseUnsafeXml(entry.fileName, inflated);
       if (isXmlPart(entry.fileName)) parts.set(entry.fileName, inflated.toString('utf8'));
     }
     return parts;
@@ -126,7 +126,7 @@ async function readAll(stream: Readable): Promise<Buffer> {
   return Buffer.concat(chunks);
 }
 
-function refuseDtd(name: string, content: Buffer): void {
+function refuseUnsafeXml(name: string, content: Buffer): void {
   // Any casing: XML wants "<!DOCTYPE", but parsers differ in what they forgive.
   if (/<!(?:doctype|entity)/i.test(content.toString('latin1'))) throw corrupt(`${name} carries a DTD, which Word never writes`);
   if (isXmlPart(name) && (content[0] === 0xff || content[0] === 0xfe || content.includes(0))) {

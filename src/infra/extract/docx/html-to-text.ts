@@ -1,5 +1,3 @@
-import { decodeXmlText } from './wordml-text.js';
-
 /**
  * Plain text from the HTML mammoth writes: one line per paragraph and heading, list items as "• "
  * bullets (numbered in ordered lists, indented when nested), table rows with their cells separated by
@@ -7,6 +5,8 @@ import { decodeXmlText } from './wordml-text.js';
  * writes a small, regular subset of HTML with escaped text, so a tokenizer is enough; this is not a
  * parser for HTML from elsewhere.
  */
+
+import { decodeXmlText } from './wordml-text.js';
 
 const TOKEN = /<(\/?)([a-zA-Z][\w-]*)((?:\s+[\w-]+(?:="[^"]*")?)*)\s*(\/?)>|([^<]+)/g;
 const BLOCKS = new Set(['p', 'h1', 'h2', 'h3', 'h4', 'h5', 'h6', 'blockquote', 'pre', 'div']);
