@@ -33,6 +33,7 @@ function describeViolation(error: Violation): string {
     case 'format':
       return params.format === 'email' ? 'Enter a valid email address.' : `Enter a valid ${String(params.format)}.`;
     case 'type':
+      if (error.data === null) return 'This field may not be null.';
       return params.type === 'null' ? 'This field may not be null.' : `Expected a ${String(params.type)}.`;
     case 'pattern':
       return params.pattern === SINGLE_LINE_PATTERN || params.pattern === MULTI_LINE_PATTERN
