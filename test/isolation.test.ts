@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { registerPerson } from './support/browser.js';
 import { createTestApp, storageTargets, type TestApp } from './support/harness.js';
+import { multipartBody } from './support/multipart.js';
 
 type Person = Awaited<ReturnType<typeof registerPerson>>;
 
@@ -97,6 +98,95 @@ for (const target of storageTargets()) {
       expect(response.statusCode).toBe(400);
       expect(response.json()).toEqual({ token: ['Invalid value'] });
       expect((await call('POST', '/auth/login/', undefined, { username: bob.username, password: bob.password })).statusCode).toBe(200);
+    });
+  });
+}
+
+/**
+ * Questionnaires, their files and their CVs: another person's id is a 404 on every route, exactly
+ * like an id that does not exist, and nothing of theirs changes.
+ */
+for (const target of storageTargets()) {
+  describe.runIf(target.available)(`two users never see each other's questionnaires on ${target.name}`, () => {
+    let testApp: TestApp;
+    let carol: Person;
+    let dave: Person;
+    let davesId: number;
+    let davesCvId: number;
+    const davesFile = Buffer.from('Dave Example\ndave@example.com\n\nExperience\nDave Corp — Founder, 2019 – 2024\n');
+    const fields = { position: 'Dave Position', industry: 'Dave Industry', experience_level: '6+', company_size: 'small', application_timeline: 'immediate' };
+
+    beforeAll(async () => {
+      testApp = await createTestApp(target.name);
+      carol = await registerPerson(testApp.app, 'carol');
+      dave = await registerPerson(testApp.app, 'dave');
+      const { payload, contentType } = await multipartBody(fields, { resume: { bytes: davesFile, fileName: 'dave.txt' } });
+      const created = await testApp.app.inject({ method: 'POST', url: '/cv/questionnaire/', headers: { ...dave.auth, 'content-type': contentType }, payload });
+      davesId = created.json<{ id: number }>().id;
+      davesCvId = (await testApp.app.inject({ method: 'POST', url: '/cv/questionnaire/', headers: dave.auth, payload: fields })).json<{ id: number }>().id;
+      await testApp.app.inject({ method: 'POST', url: `/cv/questionnaire/${davesCvId}/cv/import/`, headers: dave.auth, payload: { basics: { name: 'Dave Example' } } });
+      await testApp.app.inject({ method: 'POST', url: '/cv/questionnaire/', headers: carol.auth, payload: { ...fields, position: 'Carol Position', industry: 'Carol Industry' } });
+    });
+    afterAll(async () => testApp.close());
+
+    const call = (method: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE', url: string, person: Person | undefined, payload?: object) =>
+      testApp.app.inject({ method, url, headers: person ? person.auth : {}, ...(payload ? { payload } : {}) });
+
+    async function davesState(): Promise<string> {
+      const questionnaire = await call('GET', `/cv/questionnaire/${davesId}/`, dave);
+      const file = await call('GET', `/cv/questionnaire/${davesId}/resume/`, dave);
+      const cv = await call('GET', `/cv/questionnaire/${davesCvId}/cv/`, dave);
+      const list = await call('GET', '/cv/questionnaire/', dave);
+      expect(questionnaire.statusCode).toBe(200);
+      expect(file.rawPayload.equals(davesFile)).toBe(true);
+      expect(cv.statusCode).toBe(200);
+      return JSON.stringify([questionnaire.json(), cv.json(), list.json()]);
+    }
+
+    it('GET /cv/questionnaire/ and /api/questionnaire/ list the caller’s own only, and 401 without a caller', async () => {
+      for (const url of ['/cv/questionnaire/', '/api/questionnaire/', '/cv/questionnaire/?page=1']) {
+        const response = await call('GET', url, carol);
+        expect(response.statusCode).toBe(200);
+        expect(response.body).toContain('Carol Position');
+        expect(response.body).not.toContain('Dave');
+        expect((await call('GET', url, undefined)).statusCode).toBe(401);
+      }
+    });
+
+    it('every route with an id answers 404 for the other person’s questionnaire and changes nothing', async () => {
+      const before = await davesState();
+      const attempts: [('GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE'), string, object?][] = [
+        ['GET', `/cv/questionnaire/${davesCvId}/cv/`],
+        ['PUT', `/cv/questionnaire/${davesCvId}/cv/`, { resume: { basics: { name: 'Taken over' } } }],
+        ['GET', `/cv/questionnaire/${davesId}/`],
+        ['PUT', `/cv/questionnaire/${davesId}/`, { ...fields, position: 'Taken over' }],
+        ['PATCH', `/cv/questionnaire/${davesId}/`, { resume: null }],
+        ['DELETE', `/cv/questionnaire/${davesId}/`],
+        ['GET', `/api/questionnaire/${davesId}/`],
+        ['PATCH', `/api/questionnaire/${davesId}/`, { position: 'Taken over' }],
+        ['DELETE', `/api/questionnaire/${davesId}/`],
+        ['GET', `/cv/questionnaire/${davesId}/resume/`],
+        ['GET', `/cv/questionnaire/${davesId}/cv/`],
+        ['GET', `/cv/questionnaire/${davesId}/cv/?format=jsonresume`],
+        ['PUT', `/cv/questionnaire/${davesId}/cv/`, { resume: { basics: { name: 'Taken over' } } }],
+        ['POST', `/cv/questionnaire/${davesId}/cv/import/`, { basics: { name: 'Taken over' } }],
+      ];
+      for (const [method, url, payload] of attempts) {
+        const response = await call(method, url, carol, payload);
+        expect(response.statusCode, `${method} ${url}`).toBe(404);
+        expect(response.json(), `${method} ${url}`).toEqual({ detail: expect.any(String) as string, code: 'not_found' });
+        expect(response.body).not.toContain('Dave');
+        expect((await call(method, url, undefined, payload)).statusCode, `${method} ${url} anonymous`).toBe(401);
+      }
+      expect(await davesState()).toBe(before);
+    });
+
+    it('a multipart replacement aimed at the other person’s questionnaire stores nothing', async () => {
+      const before = await davesState();
+      const { payload, contentType } = await multipartBody({ position: 'Taken over' }, { resume: { bytes: Buffer.from('Carol was here'), fileName: 'x.txt' } });
+      const response = await testApp.app.inject({ method: 'PATCH', url: `/api/questionnaire/${davesId}/`, headers: { ...carol.auth, 'content-type': contentType }, payload });
+      expect(response.statusCode).toBe(404);
+      expect(await davesState()).toBe(before);
     });
   });
 }
