@@ -39,6 +39,22 @@ function clientPage(api: string): string {
       try { data = await response.json(); } catch (error) { data = null; }
       steps.push({ call: method + ' ' + path, status: response.status, body: data });
     }
+    // resumeApi.submitQuestionnaire: multipart, no Content-Type of its own, X-CSRFToken from the cookie.
+    async function submitQuestionnaire() {
+      const form = new FormData();
+      form.append('resume', new File(['Ada Lovelace\\nada@example.org\\n\\nExperience\\nAnalytical Engines Ltd — Programmer, 1842 – 1843\\n'], 'ada.txt', { type: 'text/plain' }));
+      form.append('position', 'Programmer');
+      form.append('industry', 'Computing');
+      form.append('experience_level', '6+');
+      form.append('company_size', 'startup');
+      form.append('location', '');
+      form.append('application_timeline', 'immediate');
+      form.append('job_description', '');
+      const headers = {};
+      if (cookie('csrftoken')) headers['X-CSRFToken'] = cookie('csrftoken');
+      const response = await fetch(api + '/api/questionnaire/', { method: 'POST', credentials: 'include', headers, body: form });
+      steps.push({ call: 'POST /api/questionnaire/ (multipart)', status: response.status, body: await response.json() });
+    }
     (async () => {
       const name = 'browser' + Date.now(), password = 'Quartz-lantern-' + Date.now();
       await call('GET', '/auth/csrf-token/');
@@ -48,6 +64,8 @@ function clientPage(api: string): string {
       await call('POST', '/auth/login/', { username: name, password });
       await call('GET', '/auth/user/');
       await call('PATCH', '/auth/user/', { email: name + '@example.org', first_name: 'Ada', last_name: 'Lovelace', phone_number: '1', address: 'x', date_of_birth: null });
+      await submitQuestionnaire();
+      await call('GET', '/cv/questionnaire/');
       await call('POST', '/auth/password/change/', { new_password1: password + '!', new_password2: password + '!' });
       await call('POST', '/auth/logout/', {});
       await call('GET', '/auth/user/');
@@ -85,7 +103,7 @@ describe.runIf(available)(`the web client in a real browser (Chromium at ${CHROM
     await rm(profileDir, { recursive: true, force: true });
   });
 
-  it('signs up, signs in, edits the profile, changes the password and signs out', async () => {
+  it('signs up, signs in, edits the profile, uploads a CV with the questionnaire, changes the password and signs out', async () => {
     const { stdout } = await promisify(execFile)(
       CHROMIUM,
       [
@@ -115,6 +133,8 @@ describe.runIf(available)(`the web client in a real browser (Chromium at ${CHROM
       'POST /auth/login/ 200',
       'GET /auth/user/ 200',
       'PATCH /auth/user/ 200',
+      'POST /api/questionnaire/ (multipart) 201',
+      'GET /cv/questionnaire/ 200',
       'POST /auth/password/change/ 200',
       'POST /auth/logout/ 200',
       'GET /auth/user/ 401',
@@ -122,5 +142,7 @@ describe.runIf(available)(`the web client in a real browser (Chromium at ${CHROM
     // The page can read the CSRF cookie but never the tokens.
     expect(steps[1]?.body).toEqual({ csrftoken: true, accessToken: false });
     expect(steps[6]?.body).toMatchObject({ first_name: 'Ada', last_name: 'Lovelace' });
+    expect(steps[7]?.body).toMatchObject({ position: 'Programmer', location: '', job_description: '', resume_type: 'txt', resume_file_name: 'ada.txt' });
+    expect(steps[8]?.body).toEqual([steps[7]?.body]);
   });
 });
