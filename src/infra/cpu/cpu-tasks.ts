@@ -1,6 +1,7 @@
 import { threadId } from 'node:worker_threads';
+import { extractDocument } from '../extract/extract-document.js';
 import type { ExtractionFailure, ExtractionLimits, ExtractionSource } from '../extract/extraction.js';
-import type { ParsedCv } from '../../resume/parse-resume.js';
+import { parseResume, type ParsedCv } from '../../resume/parse-resume.js';
 
 // Runs inside worker threads. Every CPU-heavy step of a job is a task here, so the event loop
 // that answers HTTP requests never does that work itself.
@@ -15,9 +16,6 @@ export type CvReading = ({ ok: true; text: string; source: ExtractionSource } & 
 
 /** Reads an uploaded CV's text and parses it into a structured CV, in one trip to a thread. */
 async function readCv(bytes: Uint8Array, limits: ExtractionLimits): Promise<CvReading> {
-  // Loaded on first use: pdf.js, mammoth and OCR are heavy, and a thread that only answers probes
-  // should start at once.
-  const [{ extractDocument }, { parseResume }] = await Promise.all([import('../extract/extract-document.js'), import('../../resume/parse-resume.js')]);
   const extracted = await extractDocument(bytes, limits);
   if (!extracted.ok) return extracted;
   return { ...extracted, ...parseResume(extracted.text) };

@@ -1,0 +1,91 @@
+import { readFile } from 'node:fs/promises';
+import { performance } from 'node:perf_hooks';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { registerPerson } from '../../../test/support/browser.js';
+import { createTestApp, type TestApp } from '../../../test/support/harness.js';
+import { billionLaughsDocx, lyingZipBombDocx, truncatedDocx, xxeDocx, zipBombDocx } from '../../../test/support/hostile-files.js';
+import { multipartBody } from '../../../test/support/multipart.js';
+import { waitFor } from '../../../test/support/wait-for.js';
+import { startWorker, type RunningWorker } from '../../process/worker-role.js';
+
+type Person = Awaited<ReturnType<typeof registerPerson>>;
+type Questionnaire = { id: number; extraction_status: string | null; extraction_error: { code: string; message: string } | null };
+
+const fields = { position: 'Engineer', industry: 'Software', experience_level: '0-2', company_size: 'small', application_timeline: 'immediate' };
+
+/**
+ * Files that pass the type check but cannot be read: each fails its extraction with its documented
+ * code and a message for its owner, while the API keeps answering and nothing else changes.
+ */
+describe('uploads that cannot be read', () => {
+  let testApp: TestApp;
+  let worker: RunningWorker;
+  let owner: Person;
+  let bystander: Person;
+  let bystandersId: number;
+
+  beforeAll(async () => {
+    testApp = await createTestApp('pglite');
+    worker = startWorker(testApp.services, testApp.features);
+    owner = await registerPerson(testApp.app, 'owner');
+    bystander = await registerPerson(testApp.app, 'bystander');
+    bystandersId = (await upload(bystander, await readFile('test/fixtures/cvs/john-doe_plain.txt'), 'cv.txt')).id;
+    await settled(bystander, bystandersId);
+  });
+  afterAll(async () => {
+    await worker.stop(1000);
+    await testApp.close();
+  });
+
+  async function upload(person: Person, bytes: Buffer, fileName: string): Promise<Questionnaire> {
+    const { payload, contentType } = await multipartBody(fields, { resume: { bytes, fileName } });
+    const response = await testApp.app.inject({ method: 'POST', url: '/cv/questionnaire/', headers: { ...person.auth, 'content-type': contentType }, payload });
+    expect(response.statusCode, response.body).toBe(201);
+    return response.json<Questionnaire>();
+  }
+
+  function settled(person: Person, id: number): Promise<Questionnaire> {
+    return waitFor(
+      async () => {
+        const body = (await testApp.app.inject({ method: 'GET', url: `/cv/questionnaire/${id}/`, headers: person.auth })).json<Questionnaire>();
+        return body.extraction_status === 'succeeded' || body.extraction_status === 'failed' ? body : undefined;
+      },
+      30_000,
+      `extraction of ${id}`,
+    );
+  }
+
+  async function bystanderState(): Promise<string> {
+    const questionnaire = await testApp.app.inject({ method: 'GET', url: `/cv/questionnaire/${bystandersId}/`, headers: bystander.auth });
+    const cv = await testApp.app.inject({ method: 'GET', url: `/cv/questionnaire/${bystandersId}/cv/`, headers: bystander.auth });
+    return questionnaire.body + cv.body;
+  }
+
+  const cases: [string, () => Buffer, string][] = [
+    ['a ZIP bomb posing as a DOCX', () => zipBombDocx(), 'file_too_large'],
+    ['a ZIP bomb whose directory lies about its sizes', () => lyingZipBombDocx(), 'file_too_large'],
+    ['a DOCX with an external XML entity', xxeDocx, 'file_corrupt'],
+    ['a DOCX with nested entities (billion laughs)', billionLaughsDocx, 'file_corrupt'],
+    ['a truncated DOCX', truncatedDocx, 'file_corrupt'],
+  ];
+
+  for (const [what, make, code] of cases) {
+    it(`fails ${what} with ${code}, answering meanwhile and changing nothing else`, async () => {
+      const before = await bystanderState();
+      const created = await upload(owner, make(), 'cv.docx');
+      // The API answers while the file is read in a worker thread.
+      const started = performance.now();
+      const me = await testApp.app.inject({ method: 'GET', url: '/auth/user/', headers: owner.auth });
+      expect(me.statusCode).toBe(200);
+      expect(performance.now() - started).toBeLessThan(2000);
+      const done = await settled(owner, created.id);
+      expect(done.extraction_status).toBe('failed');
+      expect(done.extraction_error?.code).toBe(code);
+      expect(done.extraction_error?.message.length).toBeGreaterThan(10);
+      expect(done.extraction_error?.message).not.toContain('root:');
+      const cv = await testApp.app.inject({ method: 'GET', url: `/cv/questionnaire/${created.id}/cv/`, headers: owner.auth });
+      expect(cv.statusCode).toBe(409);
+      expect(await bystanderState()).toBe(before);
+    });
+  }
+});
