@@ -1,0 +1,61 @@
+import type { CvLine } from './text.js';
+
+const BULLET = /^(?:[•‣▪◦●○■□►▸➢➤→✓✔◆◇·⁃∙]|[-*–—](?=\s)|\(?\d{1,2}[.)](?=\s)|[a-z]\)(?=\s))\s*/u;
+const INLINE_BULLET = /\s[•‣▪◦●■►▸➢➤◆]\s/u;
+
+/** The bullet a line starts with ('' when none) and the text after it. */
+export function splitBullet(text: string): { bullet: string; text: string } {
+  const match = BULLET.exec(text);
+  if (!match) return { bullet: '', text };
+  const bullet = /^\(?\d/.test(match[0]) ? '1.' : match[0].trim();
+  return { bullet, text: text.slice(match[0].length) };
+}
+
+/** Ends like a sentence (not like "Inc." or "Co."). */
+export function endsSentence(text: string): boolean {
+  if (!/[.!?。！？;؛]$/u.test(text)) return false;
+  return !/(?:^|\s|\()(?:inc|ltd|corp|co|llc|jr|sr|st|dept|univ|e\.v|u\.s|s\.a|bros|no|vol|etc)\.$/iu.test(text) && !/(?:^|\s)\p{Lu}\.$/u.test(text);
+}
+
+/** A length most full lines of the block reach: lines much shorter ended a paragraph. */
+export function fullWidth(lines: string[]): number {
+  const lengths = lines.map((line) => line.length).filter((length) => length >= 30).sort((a, b) => a - b);
+  if (lengths.length === 0) return Number.POSITIVE_INFINITY;
+  return lengths[Math.floor(lengths.length * 0.5)] ?? Number.POSITIVE_INFINITY;
+}
+
+/** Whether `line` continues `previous` (a wrapped bullet or sentence) rather than starting something new. */
+export function continues(previous: string, line: string, width: number): boolean {
+  if (splitBullet(line).bullet !== '') return false;
+  if (/[,(&/+-]$|\b(?:and|or|of|the|to|in|for|with|und|et|y|e|и)$/iu.test(previous)) return true;
+  if (/^[\p{Ll}(]/u.test(line)) return !endsSentence(previous) || /^[\p{Ll}]/u.test(line);
+  return !endsSentence(previous) && previous.length >= width * 0.85;
+}
+
+/**
+ * Text whose line breaks were lost (pandoc's LaTeX: "… USA January 2020 - Present • Led a team …
+ * • Designed …") is re-cut: lines are joined into paragraphs (a line well short of the full width
+ * ends one) and each paragraph is split at its inline bullets.
+ */
+export function recutInlineBullets(lines: CvLine[]): CvLine[] {
+  const inline = lines.filter((line) => INLINE_BULLET.test(` ${line.text} `) && !/^[•‣▪◦●■►▸➢➤◆]/u.test(line.text)).length;
+  if (inline < 2) return lines;
+  const width = fullWidth(lines.map((line) => line.text));
+  const paragraphs: CvLine[] = [];
+  let current: CvLine | undefined;
+  for (const line of lines) {
+    if (current === undefined) current = { ...line };
+    else current.text += ` ${line.text}`;
+    if (line.text.length < width * 0.8) {
+      paragraphs.push(current);
+      current = undefined;
+    }
+  }
+  if (current !== undefined) paragraphs.push(current);
+  const out: CvLine[] = [];
+  for (const paragraph of paragraphs) {
+    const pieces = paragraph.text.split(/\s(?=[•‣▪◦●■►▸➢➤◆]\s)/u);
+    pieces.forEach((piece, index) => out.push({ text: piece.trim(), blankBefore: index === 0 ? paragraph.blankBefore : false }));
+  }
+  return out.filter((line) => line.text !== '');
+}

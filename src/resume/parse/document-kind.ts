@@ -1,0 +1,58 @@
+/** How much a text reads as something other than a CV, and as what. */
+export interface DocumentKind {
+  kind: 'cv' | 'cover_letter' | 'job_advert';
+  /** 0–1: how sure the text is not a CV. */
+  notCvConfidence: number;
+}
+
+/** What the rest of the parse already counted about the text. */
+export interface CvSignals {
+  /** Distinct known sections found. */
+  sections: number;
+  /** Date ranges found (employment and study periods). */
+  dateRanges: number;
+}
+
+const phrases = (list: string) => list.split('|').map((phrase) => phrase.trim()).filter((phrase) => phrase !== '');
+
+const SALUTATION = /^(?:dear|to whom it may concern|sehr geehrte|liebe[rs]?\s|madame|monsieur|cher|chère|estimad[oa]s?|querid[oa]|gentile|egregi[oa]|prezad[oa]s?|уважаем|尊敬的|با سلام|جناب|عزیز|السيد|عزيزي)/imu;
+const CLOSING = /^(?:sincerely|yours sincerely|yours faithfully|yours truly|best regards|kind regards|warm regards|mit freundlichen grüßen|freundliche grüße|cordialement|veuillez agréer|je vous prie d'agréer|atentamente|un cordial saludo|cordiali saluti|distinti saluti|atenciosamente|cordialmente|с уважением|此致|敬礼|با احترام|با تشکر|مع التحية|وتفضلوا)/imu;
+const LETTER_PHRASES = phrases(`i am writing|i am excited to apply|i am applying|to apply for|i would like to apply|your company|your team|i would welcome|thank you for your consideration|thank you for considering|look forward to hearing|cover letter|
+  ich bewerbe mich|bewerbung als|anschreiben|ihr unternehmen|je me permets|lettre de motivation|votre entreprise|ma candidature|me dirijo|carta de presentación|mi candidatura|su empresa|
+  la mia candidatura|vostra azienda|minha candidatura|sua empresa|сопроводительное письмо|вашей компании|求职信|贵公司|نامه پوششی|شرکت شما`);
+const ADVERT_PHRASES = phrases(`we are looking for|we're looking for|we are seeking|what you'll do|what you will do|you will|your responsibilities|responsibilities|requirements|minimum qualifications|preferred qualifications|
+  qualifications|apply now|how to apply|apply|benefits|we offer|about the role|about the job|about us|job description|job summary|job type|job types|salary|the ideal candidate|must have|nice to have|
+  join our team|your profile|years of experience|full-time|part-time|
+  wir suchen|ihre aufgaben|ihr profil|wir bieten|bewerben sie sich|stellenangebot|nous recherchons|vos missions|votre profil|nous offrons|postuler|avantages|
+  buscamos|estamos buscando|requisitos|responsabilidades|funciones|ofrecemos|postular|postúlate|beneficios|cerchiamo|requisiti|offriamo|candidati|procuramos|oferecemos|candidate-se|benefícios|
+  мы ищем|требования|обязанности|мы предлагаем|условия работы|откликнуться|岗位职责|任职要求|职位描述|工作职责|我们提供|招聘|شرایط احراز|مسئولیت‌ها|مزایا|استخدام|ما به دنبال|المسؤوليات|المتطلبات|نبحث عن`);
+
+const escape = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+const matchers = (list: string[]) => list.map((phrase) => new RegExp(`(?<![\\p{L}])${escape(phrase)}(?![\\p{L}])`, 'iu'));
+const LETTER_MATCHERS = matchers(LETTER_PHRASES);
+const ADVERT_MATCHERS = matchers(ADVERT_PHRASES);
+const phraseCount = (text: string, list: RegExp[]) => list.filter((pattern) => pattern.test(text)).length;
+
+const clamp = (value: number) => Math.round(Math.min(1, Math.max(0, value)) * 100) / 100;
+
+/**
+ * Scores a text as a cover letter (salutation, closing, letter phrases, first-person paragraphs)
+ * and as a job advert (its stock phrases, in several languages), each discounted by what makes a
+ * CV (known sections, date ranges). Only the first 20,000 characters are read: enough to tell.
+ */
+export function classifyDocument(fullText: string, signals: CvSignals): DocumentKind {
+  const text = fullText.slice(0, 20000);
+  const firstPerson = (text.match(/(?<![\p{L}])(?:I|ich|je|j'|yo|io|eu|я|我|من)(?![\p{L}])/gu) ?? []).length;
+  const words = Math.max(1, text.split(/\s+/).length);
+  const letter =
+    (SALUTATION.test(text) ? 0.4 : 0) +
+    (CLOSING.test(text) ? 0.3 : 0) +
+    Math.min(3, phraseCount(text, LETTER_MATCHERS)) * 0.1 +
+    Math.min(0.2, (firstPerson / words) * 5);
+  const advert = Math.min(1, phraseCount(text, ADVERT_MATCHERS) / 6);
+  const cvness = 0.6 * Math.min(1, signals.dateRanges / 3) + 0.4 * Math.min(1, signals.sections / 4);
+  const letterScore = clamp(letter - 0.6 * cvness);
+  const advertScore = clamp(advert - 0.7 * cvness);
+  if (Math.max(letterScore, advertScore) < 0.5) return { kind: 'cv', notCvConfidence: Math.max(letterScore, advertScore) };
+  return letterScore >= advertScore ? { kind: 'cover_letter', notCvConfidence: letterScore } : { kind: 'job_advert', notCvConfidence: advertScore };
+}
