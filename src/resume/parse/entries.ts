@@ -47,8 +47,12 @@ function joinSplitRanges(lines: CvLine[]): CvLine[] {
   return out.filter((line) => line.text !== '');
 }
 
+// "2 years 10 months", "4 mos": a duration the CV tool computed from the dates, not a header.
+const DURATION = /^(?:\d{1,2}\s*(?:years?|yrs?|months?|mos?|jahre?|monate?|ans?|mois|años?|meses|anni|mesi|anos|лет|года?|месяц(?:а|ев)?|年|个月|سال|ماه)\s*){1,2}$/iu;
+
 /** Sorts each line into a date line, a header line or body text, joining wrapped continuations. */
-function sortLines(lines: CvLine[]): SortedLine[] {
+function sortLines(allLines: CvLine[]): SortedLine[] {
+  const lines = allLines.filter((line) => !DURATION.test(line.text));
   const texts = lines.map((line) => line.text);
   const width = fullWidth(texts);
   const counts = new Map<string, number>();
@@ -88,7 +92,7 @@ function sortLines(lines: CvLine[]): SortedLine[] {
         }
       }
     }
-    if (bullet === '' && previous?.kind === 'body' && !previous.bulleted && continues(previous.text, text, width)) {
+    if (bullet === '' && !lines[index]?.blankBefore && previous?.kind === 'body' && !previous.bulleted && continues(previous.text, text, width)) {
       previous.text += ` ${text}`;
       return;
     }
@@ -96,12 +100,17 @@ function sortLines(lines: CvLine[]): SortedLine[] {
       out.push({ kind: 'body', text, bulleted: true });
       return;
     }
-    if (bullet === '' && previous?.kind === 'body' && previous.bulleted && continues(previous.text, text, width)) {
+    // A capitalised line after a wrapped bullet continues it only when it reads as the end of a
+    // sentence, not as the next entry's header ("DEF Organization").
+    const sentenceTail = /^\p{Ll}/u.test(text) || endsSentence(text) || words >= 6 || splitBullet(texts[index + 1] ?? '').bullet === highlightBullet;
+    if (bullet === '' && !lines[index]?.blankBefore && previous?.kind === 'body' && previous.bulleted && sentenceTail && continues(previous.text, text, width)) {
       previous.text += ` ${text}`;
       return;
     }
     const listLike = /[,，]/u.test(text) && words <= 8;
-    const prose = !headBullet && (words >= 9 || (endsSentence(text) && !listLike));
+    // Long titles are capitalised throughout ("Founding Member & Site Reliability Engineer & …"); sentences are not.
+    const lowerWords = text.split(' ').filter((word) => /^\p{Ll}/u.test(word) && !/^(?:and|of|the|for|in|at|de|du|des|la|le|und|für|y|e|di|da|do|и|в)$/u.test(word)).length;
+    const prose = !headBullet && (words >= 14 || (words >= 7 && lowerWords >= 3) || (endsSentence(text) && !listLike));
     out.push({ kind: prose ? 'body' : 'head', text, bulleted: false });
   });
   return out;
@@ -153,6 +162,10 @@ function draftEntries(lines: CvLine[], inEducation: boolean): EntryDraft[] {
     if (line !== undefined) draft.anchor = piecesOf(line, at, draft, inEducation);
     return draft;
   });
+  // Dates printed after their entry (RenderCV: "Company, Title / bullets / City / Jun 2023 – present"):
+  // the first gap already holds a header and a body, so each date closes the lines before it.
+  const firstBody = sorted.findIndex((line) => line.kind === 'body');
+  if (firstBody >= 0 && firstBody < (anchors[0] ?? 0) && sorted[0]?.kind === 'head') return trailingDateEntries(sorted, anchors, drafts, inEducation);
   const undecided: { gap: number; heads: number[] }[] = [];
   for (let gap = 0; gap <= anchors.length; gap += 1) {
     const from = gap === 0 ? 0 : (anchors[gap - 1] ?? 0) + 1;
@@ -205,6 +218,27 @@ function draftEntries(lines: CvLine[], inEducation: boolean): EntryDraft[] {
     next.before.unshift(...lines.slice(best).flat());
   }
   return drafts.flatMap((draft) => separateMerged(draft, inEducation));
+}
+
+function trailingDateEntries(sorted: SortedLine[], anchors: number[], drafts: EntryDraft[], inEducation: boolean): EntryDraft[] {
+  let from = 0;
+  anchors.forEach((anchor, entry) => {
+    const draft = drafts[entry];
+    if (draft === undefined) return;
+    let seenBody = false;
+    for (let index = from; index < anchor; index += 1) {
+      const line = sorted[index];
+      if (line === undefined) continue;
+      if (line.kind === 'body') {
+        seenBody = true;
+        (line.bulleted ? draft.bullets : draft.prose).push(line.text);
+      } else draft[seenBody ? 'after' : 'before'].push(...piecesOf(line, index, draft, inEducation));
+    }
+    from = anchor + 1;
+  });
+  const last = drafts[drafts.length - 1];
+  for (const line of sorted.slice(from)) last?.prose.push(line.text);
+  return drafts;
 }
 
 /**
@@ -285,7 +319,10 @@ function workEntry(draft: EntryDraft): ResumeWorkEntry | undefined {
     if (glued) [position, name] = glued;
   }
   if (name === undefined && position === undefined) return undefined;
-  const location = pieces.find((piece) => piece.role === 'location')?.text;
+  const places = pieces.filter((piece) => piece.role === 'location');
+  // An entry has one place: of two place-looking pieces, the first names the employer ("R.O.K Cyber Command, MND").
+  if (name === undefined && places.length >= 2) name = places.shift()?.text;
+  const location = places[0]?.text;
   return {
     ...(name !== undefined ? { name } : {}),
     ...(position !== undefined ? { position } : {}),

@@ -1,4 +1,4 @@
-import { classifyPiece, isLocation, type PieceRole } from './roles.js';
+import { classifyPiece, hasOrgWord, isLocation, type PieceRole } from './roles.js';
 
 /** A piece of an entry's header ("Product Manager", "Google", "Mountain View, CA") and what it names. */
 export interface Piece {
@@ -34,8 +34,11 @@ export function splitPieces(text: string, line: number, inEducation: boolean): P
     if (parts.length > 0 && LEGAL_FORM.test(part) && part.length <= 8) parts[parts.length - 1] += `, ${part}`;
     else parts.push(part);
   }
+  // "Title, Company, City, ST": the part after a title is the company, however much it looks like a place.
+  const roles = parts.map((part) => classifyPiece(cleanPiece(part), inEducation));
+  const reserved = roles[0] === 'title' && !hasOrgWord(parts[0] ?? '') && !roles.some((role) => role === 'org' || role === 'school') ? 2 : 1;
   let locationFrom = parts.length;
-  for (let start = Math.max(1, parts.length - 4); start <= parts.length - 2; start += 1) {
+  for (let start = Math.max(reserved, parts.length - 4); start <= parts.length - 2; start += 1) {
     if (isLocation(parts.slice(start).join(', '))) {
       locationFrom = start;
       break;

@@ -19,7 +19,7 @@ const TITLE_WORDS = words(`engineer|engineering manager|developer|programmer|man
   مهندس|برنامه‌نویس|برنامه نویس|توسعه‌دهنده|توسعه دهنده|مدیر|کارشناس|تحلیلگر|کارآموز|مشاور|مطور|مهندس برمجيات|مدير|محلل`);
 
 const ORG_WORDS = words(`inc|inc.|ltd|ltd.|llc|llp|plc|gmbh|ag|kg|se|corp|corp.|corporation|company|co.|co|s.a.|sa|sas|sarl|s.l.|sl|srl|s.r.l.|spa|s.p.a.|ltda|bv|nv|oy|ab|pty|
-  group|labs|lab|technologies|technology|solutions|systems|software|consulting|bank|studio|agency|partners|holdings|ventures|foundation|association|ministry|department|
+  group|labs|lab|technologies|solutions|systems|consulting|bank|studio|agency|partners|holdings|ventures|foundation|association|ministry|department|
   ооо|оао|зао|пао|ао|компания|公司|有限公司|集团|شرکت|موسسه|شركة`);
 
 const SCHOOL_WORDS = words(`university|universität|universitat|université|universite|universidad|università|universita|universidade|universiteit|uniwersytet|

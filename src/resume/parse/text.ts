@@ -17,6 +17,7 @@ export function normaliseText(text: string): string {
     .normalize('NFKC')
     .replace(/\r\n?/g, '\n')
     .replace(BIDI_CONTROLS, '')
+    .replace(/\u00ad\n/g, '')
     .replace(/ \u00ad(?= )/g, ' -')
     .replace(/\u00ad/g, '')
     .replace(/[\t\v]/g, ' ');
@@ -56,7 +57,12 @@ export function toLines(text: string): CvLine[] {
     const edges = new Set([...filled.slice(0, 3), ...filled.slice(-4)]);
     for (const line of edges) edgeCounts.set(line, (edgeCounts.get(line) ?? 0) + 1);
   }
-  const repeated = (line: string) => pageLines.length > 2 && (edgeCounts.get(line) ?? 0) >= 2 && !/^\d{4}$/.test(line);
+  const totals = new Map<string, number>();
+  for (const line of pageLines.flat()) totals.set(line, (totals.get(line) ?? 0) + 1);
+  // At a page edge on two pages or more, and not more often than there are pages: a running header
+  // or footer. A place repeated under every job ("Seoul, S.Korea") is content.
+  const repeated = (line: string) =>
+    pageLines.length > 2 && (edgeCounts.get(line) ?? 0) >= 2 && (totals.get(line) ?? 0) <= pageLines.length && !/^\d{4}$/.test(line);
 
   const out: CvLine[] = [];
   let blank = false;
