@@ -18,7 +18,7 @@ import {
   parseSummary,
 } from './parse/lists.js';
 import { splitSections } from './parse/sections.js';
-import { toLines, type CvLine } from './parse/text.js';
+import { normaliseText, toLines, type CvLine } from './parse/text.js';
 
 /** Something worth telling the owner about a CV's text; `not_a_cv` carries how sure it is. */
 export interface CvWarning {
@@ -49,7 +49,7 @@ export function parseResume(text: string): ParsedCv {
   const has = (key: SectionKey) => sections.some((section) => section.key === key && section.lines.length > 0);
 
   const resume: JsonResume = {};
-  const basics = parseBasics(header, lines);
+  const basics = parseBasics(header, lines, normaliseText(text.slice(0, MAX_TEXT)).split(/[\n\f]/));
   const summary = has('summary') ? parseSummary(linesOf('summary')) : undefined;
   if (summary !== undefined) basics.summary = summary;
   if (Object.keys(basics).length > 0) resume.basics = basics;

@@ -54,9 +54,10 @@ function location(line: string): Basics['location'] | undefined {
 /**
  * Reads the person's block: name, a title line under it, contact data and the place they live.
  * The name is searched in the lines before the first heading (or the first ten lines when that
- * block is empty), skipping paragraphs, contact lines, dates and job titles.
+ * block is empty), skipping paragraphs, contact lines, dates and job titles. Contact data missing
+ * from that block is looked for in `rawLines`, every line of the text (labelled phones only).
  */
-export function parseBasics(header: CvLine[], allLines: CvLine[]): Basics {
+export function parseBasics(header: CvLine[], allLines: CvLine[], rawLines: string[]): Basics {
   const block = (header.length > 0 ? header : allLines).slice(0, 25).map((line) => line.text);
   const basics: Basics = {};
   let nameAt = block.findIndex((line) => looksLikeName(line) && !isContactLine(line) && findDates(line) === undefined);
@@ -83,7 +84,8 @@ export function parseBasics(header: CvLine[], allLines: CvLine[]): Basics {
   }
 
   const contacts = findContacts(block);
-  const anywhere = findContacts(allLines.map((line) => line.text), false);
+  // Page headers and footers were dropped from the lines, but moderncv prints the contact block there.
+  const anywhere = findContacts(rawLines, false);
   const email = contacts.email ?? anywhere.email;
   const phone = contacts.phone ?? anywhere.phone;
   if (email !== undefined) basics.email = email;

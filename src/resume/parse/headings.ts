@@ -141,10 +141,12 @@ const isUpper = (text: string) => /\p{Lu}/u.test(text) && !/\p{Ll}/u.test(text);
  * merely begins with "Experience with …" stays text.
  */
 export function runInHeading(line: string): RunInHeading | undefined {
+  if (/^[•‣▪◦●○■►▸➢➤*·-]/u.test(line)) return undefined;
   const colon = /^([^:：]{2,40})[:：]\s*(\S.*)$/u.exec(line);
   if (colon) {
+    // "Thesis: …", "Courses: …" inside an entry are details, not a section of their own.
     const section = sectionOfHeading(colon[1] ?? '');
-    if (section !== undefined) return { section, rest: colon[2] ?? '' };
+    if (section !== undefined && section !== 'other') return { section, rest: colon[2] ?? '' };
   }
   const words = line.split(' ');
   for (let count = Math.min(4, words.length - 1); count >= 1; count -= 1) {

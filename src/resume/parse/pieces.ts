@@ -18,6 +18,9 @@ export function cleanPiece(text: string): string {
     .replace(/^(?:dates?|period|graduated|graduation|expected|zeitraum|période|periodo|período|период|时间|日期|تاریخ)\s*[:：]?\s*/iu, '')
     .replace(/\s*(?:dates?|period|graduated|graduation|expected|zeitraum|période|periodo|período|период|时间|日期|تاریخ)\s*[:：]?$/iu, '')
     .replace(/^[\s,;:|·•–—-]+|[\s,;:|·•–—-]+$/gu, '')
+    // What a CJK date leaves behind ("年 – 年 职位" once the digits are missing or taken).
+    .replace(/^(?:[年月日至今]\s*)+(?=\s|$)/u, '')
+    .trim()
     .replace(/(?<!\b(?:[Ii]nc|INC|[Ll]td|LTD|[Cc]orp|CORP|[Cc]o|CO|[Ll]lc|LLC|\p{Lu}))\.$/u, '')
     .trim();
 }

@@ -17,6 +17,8 @@ export function normaliseText(text: string): string {
     .normalize('NFKC')
     .replace(/\r\n?/g, '\n')
     .replace(BIDI_CONTROLS, '')
+    // Icon fonts (FontAwesome and the like) draw from the Private Use Area: glyphs, not text.
+    .replace(/[\ue000-\uf8ff]/g, ' ')
     .replace(/\u00ad\n/g, '')
     .replace(/ \u00ad(?= )/g, ' -')
     .replace(/\u00ad/g, '')
