@@ -14,9 +14,10 @@ const CJK = /^[\p{Script=Han}\p{Script=Hangul}\p{Script=Hiragana}\p{Script=Katak
 /** Whether a line reads as a person's name: two to five capitalised words (or a short CJK/RTL name). */
 export function looksLikeName(text: string): boolean {
   const line = text.trim();
-  if (line.length < 3 || line.length > 60 || /[\d@:/|•,;()]/u.test(line)) return false;
+  if (line.length > 60 || /[\d@:/|•,;()]/u.test(line)) return false;
   if (DOCUMENT_WORDS.test(line) || sectionOfHeading(line) !== undefined || hasTitleWord(line)) return false;
   if (CJK.test(line)) return line.replace(/\s/g, '').length <= 6;
+  if (line.length < 3) return false;
   const words = line.split(/\s+/);
   if (words.length < 1 || words.length > 5) return false;
   if (/^[\p{Script=Arabic}\p{Script=Hebrew}\u200c ]+$/u.test(line)) return words.length >= 2 && words.length <= 4;

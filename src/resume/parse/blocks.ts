@@ -14,7 +14,11 @@ export function splitBullet(text: string): { bullet: string; text: string } {
 /** Ends like a sentence (not like "Inc." or "Co."). */
 export function endsSentence(text: string): boolean {
   if (!/[.!?。！？;؛]$/u.test(text)) return false;
-  return !/(?:^|\s|\()(?:inc|ltd|corp|co|llc|jr|sr|st|dept|univ|e\.v|u\.s|s\.a|bros|no|vol|etc)\.$/iu.test(text) && !/(?:^|\s)\p{Lu}\.$/u.test(text);
+  return (
+    !/(?:^|\s|\()(?:inc|ltd|corp|co|llc|jr|sr|st|dept|univ|bros|no|vol|etc)\.$/iu.test(text) &&
+    !/(?:^|\s)\p{Lu}\.$/u.test(text) &&
+    !/(?:\p{L}{1,2}\.){2,}$/u.test(text)
+  );
 }
 
 /** A length most full lines of the block reach: lines much shorter ended a paragraph. */

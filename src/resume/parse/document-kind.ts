@@ -22,7 +22,9 @@ const LETTER_PHRASES = phrases(`i am writing|i am excited to apply|i am applying
   la mia candidatura|vostra azienda|minha candidatura|sua empresa|сопроводительное письмо|вашей компании|求职信|贵公司|نامه پوششی|شرکت شما`);
 const ADVERT_PHRASES = phrases(`we are looking for|we're looking for|we are seeking|what you'll do|what you will do|you will|your responsibilities|responsibilities|requirements|minimum qualifications|preferred qualifications|
   qualifications|apply now|how to apply|apply|benefits|we offer|about the role|about the job|about us|job description|job summary|job type|job types|salary|the ideal candidate|must have|nice to have|
-  join our team|your profile|years of experience|full-time|part-time|
+  join our team|your profile|years of experience|full-time|part-time|we are looking to|position title|key responsibilities|responsibilities and duties|requirement|
+  company profile|hiring|what we offer|who you are|candidates|the candidate|the role|employment type|compensation|perks|working days|our client|
+  
   wir suchen|ihre aufgaben|ihr profil|wir bieten|bewerben sie sich|stellenangebot|nous recherchons|vos missions|votre profil|nous offrons|postuler|avantages|
   buscamos|estamos buscando|requisitos|responsabilidades|funciones|ofrecemos|postular|postúlate|beneficios|cerchiamo|requisiti|offriamo|candidati|procuramos|oferecemos|candidate-se|benefícios|
   мы ищем|требования|обязанности|мы предлагаем|условия работы|откликнуться|岗位职责|任职要求|职位描述|工作职责|我们提供|招聘|شرایط احراز|مسئولیت‌ها|مزایا|استخدام|ما به دنبال|المسؤوليات|المتطلبات|نبحث عن`);
@@ -49,7 +51,9 @@ export function classifyDocument(fullText: string, signals: CvSignals): Document
     (CLOSING.test(text) ? 0.3 : 0) +
     Math.min(3, phraseCount(text, LETTER_MATCHERS)) * 0.1 +
     Math.min(0.2, (firstPerson / words) * 5);
-  const advert = Math.min(1, phraseCount(text, ADVERT_MATCHERS) / 6);
+  // Adverts speak to the reader and for the employer ("you will", "our team"); CVs seldom do either.
+  const addressed = (text.match(/(?<![\p{L}])(?:you|your|we|our|sie|ihr|wir|unser|vous|votre|nous|notre|usted|tu|nosotros|nuestro|voi|noi|nostro|você|nós|nosso|вы|ваш|мы|наш|您|你|我们|شما|ما)(?![\p{L}])/giu) ?? []).length;
+  const advert = Math.min(1, phraseCount(text, ADVERT_MATCHERS) / 5 + Math.min(0.3, (addressed / words) * 6));
   const cvness = 0.6 * Math.min(1, signals.dateRanges / 3) + 0.4 * Math.min(1, signals.sections / 4);
   const letterScore = clamp(letter - 0.6 * cvness);
   const advertScore = clamp(advert - 0.7 * cvness);

@@ -71,7 +71,7 @@ function sortLines(allLines: CvLine[]): SortedLine[] {
       bullet !== '' &&
       words <= 8 &&
       !endsSentence(text) &&
-      (bullet !== highlightBullet || (neighbourBullet(index + 1) !== bullet && neighbourBullet(index - 1) !== bullet));
+      (bullet !== highlightBullet || (neighbourBullet(index + 1) !== bullet && neighbourBullet(index - 1) !== bullet && previous?.kind !== 'date'));
     if (bullet === '' && previous?.kind === 'body' && /^\p{Ll}/u.test(text) && continues(previous.text, text, width)) {
       previous.text += ` ${text}`;
       return;
@@ -102,7 +102,8 @@ function sortLines(allLines: CvLine[]): SortedLine[] {
     }
     // A capitalised line after a wrapped bullet continues it only when it reads as the end of a
     // sentence, not as the next entry's header ("DEF Organization").
-    const sentenceTail = /^\p{Ll}/u.test(text) || endsSentence(text) || words >= 6 || splitBullet(texts[index + 1] ?? '').bullet === highlightBullet;
+    const sentenceTail =
+      /^\p{Ll}/u.test(text) || (endsSentence(text) && !/[,，]/u.test(text)) || words >= 6 || splitBullet(texts[index + 1] ?? '').bullet === highlightBullet;
     if (bullet === '' && !lines[index]?.blankBefore && previous?.kind === 'body' && previous.bulleted && sentenceTail && continues(previous.text, text, width)) {
       previous.text += ` ${text}`;
       return;

@@ -80,7 +80,7 @@ function nameAndRest(text: string): [string, string | undefined] {
   return [text, undefined];
 }
 
-const KEYWORD_SPLIT = /\s*[,;，、·•|]\s*/u;
+const KEYWORD_SPLIT = /\s*[,;，、·•|،؛]\s*/u;
 
 /** Skills, grouped ("Languages: Python, Go") or flat ("Python, Go" or one per line). */
 export function parseSkills(lines: CvLine[]): Static<typeof ResumeSkill>[] {

@@ -9,7 +9,7 @@ export interface Piece {
 }
 
 const LEGAL_FORM = /^(?:inc|ltd|llc|llp|plc|gmbh|ag|corp|co|s\.?a|sas|sarl|s\.?l|srl|s\.?p\.?a|ltda|bv|nv|pty)\.?(?:\s|$)/iu;
-const SEPARATORS = /\s+(?:at|@|chez|bei|en|presso|em|в)\s+|\s+[|–—]\s+|\s+-\s+|\s*[,;，；|]\s*/u;
+const SEPARATORS = /\s+(?:at|@|chez|bei|en|presso|em|в)\s+|\s+[|–—]\s+|\s+-\s+|\s*[,;，；|،؛]\s*/u;
 
 /** Strips the debris a removed date leaves around a piece ("Date:", "Graduated:", a lone comma). */
 export function cleanPiece(text: string): string {
@@ -25,13 +25,30 @@ export function cleanPiece(text: string): string {
     .trim();
 }
 
+const CJK = /[\p{Script=Han}\p{Script=Hiragana}\p{Script=Katakana}\p{Script=Hangul}]/u;
+
+/**
+ * Chinese and Japanese put no spaces between words, so a space in a CJK header separates fields
+ * ("阿里巴巴集团 高级工程师"); single characters spaced out by the PDF ("职 位") stay together.
+ */
+function splitCjkWords(part: string): string[] {
+  if (!CJK.test(part) || !/\s/.test(part)) return [part];
+  const words = part.split(/\s+/);
+  if (words.some((word) => !CJK.test(word)) || words.filter((word) => word.length === 1).length > 0) return [part];
+  return words;
+}
+
 /**
  * Cuts one header line into pieces at its separators ("Title, Company, City, ST", "Title at Company",
  * "Company | Title"), keeping a legal form with its company ("Omnious. Co., Ltd.") and a trailing
  * run of place names together ("Mountain View, CA, USA").
  */
 export function splitPieces(text: string, line: number, inEducation: boolean): Piece[] {
-  const raw = text.split(SEPARATORS).map((part) => part.trim()).filter((part) => part !== '');
+  const raw = text
+    .split(SEPARATORS)
+    .flatMap(splitCjkWords)
+    .map((part) => part.trim())
+    .filter((part) => part !== '');
   const parts: string[] = [];
   for (const part of raw) {
     if (parts.length > 0 && LEGAL_FORM.test(part) && part.length <= 8) parts[parts.length - 1] += `, ${part}`;

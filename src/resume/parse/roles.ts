@@ -9,8 +9,8 @@ const TITLE_WORDS = words(`engineer|engineering manager|developer|programmer|man
   specialist|administrator|researcher|research fellow|fellow|teacher|lecturer|professor|tutor|founder|co-founder|cofounder|cto|ceo|cfo|coo|vp|vice president|president|member|coordinator|associate|
   technician|editor|writer|accountant|nurse|doctor|physician|owner|partner|advisor|adviser|representative|executive|supervisor|trainee|apprentice|student|volunteer|chair|secretary|
   sre|devops|devrel|evangelist|instructor|postdoc|postdoctoral|clerk|cashier|waiter|driver|operator|agent|attorney|lawyer|paralegal|pharmacist|therapist|chef|strategist|recruiter|
-  ingenieur|entwickler|softwareentwickler|leiter|teamleiter|projektleiter|berater|praktikant|praktikantin|werkstudent|werkstudentin|geschäftsführer|mitarbeiter|referent|sachbearbeiter|
-  ingénieur|développeur|developpeur|chef de projet|responsable|stagiaire|directeur|chargé|chargée|analyste|alternant|technicien|enseignant|
+  ingenieur|ingenieurin|entwickler|entwicklerin|softwareentwickler|softwareentwicklerin|leiter|leiterin|beraterin|teamleiter|projektleiter|berater|praktikant|praktikantin|werkstudent|werkstudentin|geschäftsführer|mitarbeiter|referent|sachbearbeiter|
+  ingénieur|ingénieure|développeur|développeuse|developpeur|consultante|directrice|chef de projet|responsable|stagiaire|directeur|chargé|chargée|analyste|alternant|technicien|enseignant|
   ingeniero|ingeniera|desarrollador|desarrolladora|programador|gerente|jefe|jefa|analista|practicante|becario|becaria|consultor|consultora|coordinador|coordinadora|auxiliar|
   ingegnere|sviluppatore|sviluppatrice|programmatore|responsabile|stagista|tirocinante|consulente|
   engenheiro|engenheira|desenvolvedor|desenvolvedora|estagiário|estagiária|diretor|coordenador|gestor|
@@ -27,7 +27,7 @@ const SCHOOL_WORDS = words(`university|universität|universitat|université|univ
   école|ecole|escuela|escola|lycée|lycee|gymnasium|liceo|colegio|conservatory|seminary|faculty|fakultät|faculté|facultad|
   университет|институт|академия|колледж|техникум|лицей|школа|大学|学院|学校|中学|研究院|研究所|دانشگاه|دانشکده|آموزشگاه|مدرسه|جامعة|كلية|معهد|postech|kaist|mit|eth|epfl|ucla`);
 
-const DEGREE_WORDS = words(`bachelor|bachelors|bachelor's|master|masters|master's|phd|ph.d.|ph.d|doctor of|doctorate|mba|msc|m.sc.|m.sc|bsc|b.sc.|b.sc|b.s.|b.s|m.s.|m.s|bs|ms|ba|b.a.|ma|m.a.|
+const DEGREE_WORDS = words(`bachelor|bachelors|bachelor's|bacharelado|diplôme|diplome|master|masters|master's|phd|ph.d.|ph.d|doctor of|doctorate|mba|msc|m.sc.|m.sc|bsc|b.sc.|b.sc|b.s.|b.s|m.s.|m.s|bs|ms|ba|b.a.|ma|m.a.|
   beng|b.eng.|meng|m.eng.|b.tech|btech|m.tech|mtech|associate degree|associate of|diploma|diplom|high school|a-levels|abitur|
   licence|licenciatura|licenciado|grado|grau|laurea|magistrale|magister|baccalauréat|baccalaureat|bachillerato|mestrado|doutorado|doctorado|dottorato|máster|master en|ingénieur diplômé|
   бакалавр|магистр|специалист|аспирант|аспирантура|кандидат наук|学士|硕士|博士|本科|研究生|学位|کارشناسی|کارشناسی ارشد|دکتری|دکترا|کاردانی|دیپلم|بكالوريوس|ماجستير|دكتوراه`);
