@@ -28,12 +28,19 @@ export function fullWidth(lines: string[]): number {
   return lengths[Math.floor(lengths.length * 0.5)] ?? Number.POSITIVE_INFINITY;
 }
 
-/** Whether `line` continues `previous` (a wrapped bullet or sentence) rather than starting something new. */
-export function continues(previous: string, line: string, width: number): boolean {
+const DANGLING_WORD = /(?:[,(&/+-]|(?<![\p{L}])(?:and|or|of|the|a|an|to|in|on|at|by|as|for|from|with|into|via|using|including|such as|und|oder|der|die|das|mit|für|et|ou|de|du|des|le|la|les|y|o|e|el|los|las|con|para|di|il|per|и|в|на|с|по))$/iu;
+
+/**
+ * Whether `line` continues `previous` (a wrapped bullet or sentence) rather than starting something
+ * new: it starts in lower case, or `previous` stops on a comma or a word that cannot end a sentence,
+ * or (`byWidth`, for wrapped bullets) `previous` filled the line and did not end a sentence.
+ */
+export function continues(previous: string, line: string, width: number, byWidth = true): boolean {
   if (splitBullet(line).bullet !== '') return false;
-  if (/[,(&/+-]$|\b(?:and|or|of|the|to|in|for|with|und|et|y|e|и)$/iu.test(previous)) return true;
-  if (/^[\p{Ll}(]/u.test(line)) return !endsSentence(previous) || /^[\p{Ll}]/u.test(line);
-  return !endsSentence(previous) && previous.length >= width * 0.85;
+  if (DANGLING_WORD.test(previous)) return true;
+  if (/^[\p{Ll}]/u.test(line)) return true;
+  if (/^\(/u.test(line)) return !endsSentence(previous);
+  return byWidth && !endsSentence(previous) && previous.length >= width * 0.85;
 }
 
 /**

@@ -92,19 +92,15 @@ function sortLines(allLines: CvLine[]): SortedLine[] {
         }
       }
     }
-    if (bullet === '' && !lines[index]?.blankBefore && previous?.kind === 'body' && !previous.bulleted && continues(previous.text, text, width)) {
-      previous.text += ` ${text}`;
-      return;
-    }
+    // A capitalised line after a wrapped sentence continues it only when it reads as the end of a
+    // sentence, not as the next entry's header ("DEF Organization").
+    const sentenceTail =
+      /^\p{Ll}/u.test(text) || (endsSentence(text) && !/[,，]/u.test(text)) || words >= 6 || splitBullet(texts[index + 1] ?? '').bullet === highlightBullet;
     if (bullet !== '' && !headBullet) {
       out.push({ kind: 'body', text, bulleted: true });
       return;
     }
-    // A capitalised line after a wrapped bullet continues it only when it reads as the end of a
-    // sentence, not as the next entry's header ("DEF Organization").
-    const sentenceTail =
-      /^\p{Ll}/u.test(text) || (endsSentence(text) && !/[,，]/u.test(text)) || words >= 6 || splitBullet(texts[index + 1] ?? '').bullet === highlightBullet;
-    if (bullet === '' && !lines[index]?.blankBefore && previous?.kind === 'body' && previous.bulleted && sentenceTail && continues(previous.text, text, width)) {
+    if (bullet === '' && !lines[index]?.blankBefore && previous?.kind === 'body' && sentenceTail && continues(previous.text, text, width, previous.bulleted)) {
       previous.text += ` ${text}`;
       return;
     }

@@ -21,8 +21,19 @@ interface ListItem {
   dates?: FoundDates;
 }
 
-const withoutDates = (text: string, dates: FoundDates | undefined) =>
-  dates === undefined ? text : squash(`${text.slice(0, dates.index)} ${text.slice(dates.index + dates.length)}`).replace(/^[\s,;:|–—-]+|[\s,;:|(–—-]+$/gu, '');
+/** A date at the start or the end of an item's line, with the line without it; one inside the text stays text. */
+function edgeDates(text: string): { dates?: FoundDates; rest: string } {
+  const dates = findDates(text);
+  if (dates === undefined) return { rest: text };
+  const before = text.slice(0, dates.index);
+  const after = text.slice(dates.index + dates.length);
+  if (/[\p{L}\p{N}]/u.test(before) && /[\p{L}\p{N}]/u.test(after)) return { rest: text };
+  const rest = squash(`${before} ${after}`)
+    .replace(/\(\s*\)/gu, '')
+    .replace(/^[\s,;:|–—-]+|(?:[\s,;:|(–—-]+\.?)+$/gu, '')
+    .trim();
+  return { dates, rest };
+}
 
 /**
  * Cuts a section into items. Bullets start items when the section is a plain bulleted list; blank
@@ -33,15 +44,15 @@ function listItems(lines: CvLine[], titledBullets: boolean): ListItem[] {
   const recut = recutInlineBullets(lines);
   const width = fullWidth(recut.map((line) => line.text));
   const bulleted = recut.filter((line) => splitBullet(line.text).bullet !== '').length;
-  const allBullets = bulleted >= recut.length * 0.6;
+  // Projects put a name line above their bullets; only a list made of bullets alone is one item per bullet.
+  const allBullets = titledBullets ? bulleted === recut.length : bulleted >= recut.length * 0.6;
   const grouped = !allBullets && recut.filter((line) => line.blankBefore).length >= 2 && recut.some((line, index) => index > 0 && !line.blankBefore);
   const items: ListItem[] = [];
   let pendingDates: FoundDates | undefined;
   let previous = '';
   for (const line of recut) {
     const { bullet, text } = splitBullet(line.text);
-    const dates = findDates(text);
-    const rest = withoutDates(text, dates);
+    const { dates, rest } = edgeDates(text);
     const current = items[items.length - 1];
     if (dates !== undefined && rest === '') {
       if (current !== undefined && current.dates === undefined && !line.blankBefore) current.dates = dates;
