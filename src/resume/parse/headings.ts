@@ -152,8 +152,9 @@ export function runInHeading(line: string): RunInHeading | undefined {
   for (let count = Math.min(4, words.length - 1); count >= 1; count -= 1) {
     const head = words.slice(0, count).join(' ');
     const rest = words.slice(count).join(' ');
+    if (/[:：]$/u.test(head)) continue;
     const section = sectionOfHeading(head);
-    if (section === undefined) continue;
+    if (section === undefined || (section === 'other' && !isUpper(head))) continue;
     const next = rest.charAt(0);
     const capitalised = /[\p{Lu}•▪‣◦*(\d]/u.test(next);
     if (isUpper(head) && !isUpper(rest.split(' ')[0] ?? '')) return { section, rest };
