@@ -2,6 +2,7 @@ import type { JsonResume } from './json-resume.js';
 import { JsonResume as JsonResumeSchema } from './json-resume.js';
 import { parseBasics } from './parse/basics.js';
 import { clipToSchema } from './parse/clip.js';
+import { splitBullet } from './parse/blocks.js';
 import { findDates } from './parse/dates.js';
 import { classifyDocument } from './parse/document-kind.js';
 import { parseEducation, parseWork } from './parse/entries.js';
@@ -74,7 +75,8 @@ export function parseResume(text: string): ParsedCv {
 
   const warnings: CvWarning[] = [];
   const known = new Set(sections.filter((section) => section.key !== 'other').map((section) => section.key));
-  const dateRanges = lines.filter((line) => line.text.length < 2000 && findDates(line.text)?.range === true).length;
+  // Periods of work and study stand on header lines; bullets are not searched (they are most of the text).
+  const dateRanges = lines.filter((line) => line.text.length < 200 && splitBullet(line.text).bullet === '' && findDates(line.text)?.range === true).length;
   const kind = classifyDocument(lines.map((line) => line.text).join('\n'), { sections: known.size, dateRanges });
   if (kind.kind !== 'cv') warnings.push({ code: 'not_a_cv', message: KIND_MESSAGES[kind.kind], confidence: kind.notCvConfidence });
   if (known.size === 0) warnings.push({ code: 'no_sections', message: 'No section headings (experience, education, skills…) were recognised.' });

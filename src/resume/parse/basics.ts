@@ -86,7 +86,7 @@ export function parseBasics(header: CvLine[], allLines: CvLine[], rawLines: stri
 
   const contacts = findContacts(block);
   // Page headers and footers were dropped from the lines, but moderncv prints the contact block there.
-  const anywhere = findContacts(rawLines, false);
+  const anywhere = contacts.email === undefined || contacts.phone === undefined ? findContacts(rawLines, false) : contacts;
   const email = contacts.email ?? anywhere.email;
   const phone = contacts.phone ?? anywhere.phone;
   if (email !== undefined) basics.email = email;

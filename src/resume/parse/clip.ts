@@ -32,5 +32,6 @@ function clipValue(value: unknown, schema: SchemaShape | undefined): unknown {
 
 /** Clips every string and list of a value to the bounds its schema sets, instead of failing on them. */
 export function clipToSchema<T>(value: T, schema: TSchema): T {
-  return clipValue(value, schema as SchemaShape) as T;
+  const shape: SchemaShape = schema;
+  return clipValue(value, shape) as T;
 }

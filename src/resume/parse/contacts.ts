@@ -71,14 +71,17 @@ const trimUrl = (url: string) => url.replace(/[.:]+$/, '');
 export function findContacts(lines: string[], unlabelledPhones = true): FoundContacts {
   const found: FoundContacts = { profiles: [] };
   const networks = new Set<string>();
-  for (const line of lines) {
-    if (line.length > 2000) continue;
-    const email = EMAIL.exec(line);
+  for (const raw of lines) {
+    if (raw.length > 2000) continue;
+    // Cheap character tests first: most lines hold no '@', no digit and no dot, and the patterns are not free.
+    const email = raw.includes('@') ? EMAIL.exec(raw) : null;
     if (email && found.email === undefined) found.email = email[0];
-    if (found.phone === undefined) {
-      const phone = findPhone(line.replace(EMAIL, ' '), unlabelledPhones);
+    const line = email ? raw.replace(EMAIL, ' ') : raw;
+    if (found.phone === undefined && /\d/.test(asciiDigits(line))) {
+      const phone = findPhone(line, unlabelledPhones);
       if (phone !== undefined) found.phone = phone;
     }
+    if (!line.includes('.') && !line.includes(':')) continue;
     for (const match of line.matchAll(LABELLED_PROFILE)) {
       const value = match[2] ?? '';
       const network = NETWORKS.find(([, name]) => name.toLowerCase() === (match[1] ?? '').toLowerCase())?.[1] ?? match[1] ?? '';
@@ -86,7 +89,7 @@ export function findContacts(lines: string[], unlabelledPhones = true): FoundCon
       networks.add(network);
       found.profiles.push({ network, username: value.replace(/^@|^\/?in\//, '').replace(/\/$/, '') });
     }
-    for (const match of line.replace(EMAIL, ' ').matchAll(URL)) {
+    for (const match of line.matchAll(URL)) {
       const url = trimUrl(match[0]);
       const network = NETWORKS.find(([pattern]) => pattern.test(url))?.[1];
       if (network === undefined) {

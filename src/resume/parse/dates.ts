@@ -1,4 +1,4 @@
-import { asciiDigits } from './text.js';
+import { asciiDigits, lowerSameLength } from './text.js';
 
 /** A date or a date range found in a line; `index`/`length` locate it in that line. */
 export interface FoundDates {
@@ -56,12 +56,13 @@ const SEPARATOR = `\\s{0,3}(?:[-–—‒―~]{1,2}|→)\\s{0,3}|\\s{1,3}(?:to|t
 const BEFORE = '(?<![\\p{L}\\p{N}])';
 const AFTER = '(?![\\p{L}\\p{N}])';
 
-const RANGE = new RegExp(`${BEFORE}(${DATE})(?:${SEPARATOR})(?:(${DATE})|(${PRESENT}))${AFTER}`, 'iu');
-const OPEN_RANGE = new RegExp(`${BEFORE}(?:(?:${SINCE})\\s{0,2}(${DATE})|(${DATE})\\s{0,2}(?:[-–—]\\s{0,2})?(?:${PRESENT}|起|以来))${AFTER}`, 'iu');
-const DANGLING = new RegExp(`${BEFORE}(${DATE})\\s{0,3}[-–—]\\s{0,3}$`, 'iu');
-const SINGLE = new RegExp(`${BEFORE}(${DATE})${AFTER}`, 'giu');
-const SEASON_YEAR = new RegExp(`^(?:${SEASONS})\\s+(\\d{4})$`, 'iu');
-const PRESENT_AT_START = new RegExp(`^(?:${PRESENT})${AFTER}`, 'iu');
+// All matched against lower-cased text (see lowerSameLength), hence no `i` flag.
+const RANGE = new RegExp(`${BEFORE}(${DATE})(?:${SEPARATOR})(?:(${DATE})|(${PRESENT}))${AFTER}`, 'u');
+const OPEN_RANGE = new RegExp(`${BEFORE}(?:(?:${SINCE})\\s{0,2}(${DATE})|(${DATE})\\s{0,2}(?:[-–—]\\s{0,2})?(?:${PRESENT}|起|以来))${AFTER}`, 'u');
+const DANGLING = new RegExp(`${BEFORE}(${DATE})\\s{0,3}[-–—]\\s{0,3}$`, 'u');
+const SINGLE = new RegExp(`${BEFORE}(${DATE})${AFTER}`, 'gu');
+const SEASON_YEAR = new RegExp(`^(?:${SEASONS})\\s+(\\d{4})$`, 'u');
+const PRESENT_AT_START = new RegExp(`^(?:${PRESENT})${AFTER}`, 'u');
 
 const plausibleYear = (year: number) => (year >= 1940 && year <= 2049) || (year >= 1300 && year <= 1449);
 
@@ -124,9 +125,24 @@ function checked(year: number, month?: number, solarMonth = false): string | und
   return year >= 1300 && year <= 1449 ? gregorian(year) : gregorian(year, month);
 }
 
+// The same lines are asked about several times in one parse; a small bounded memo keeps that cheap.
+const memo = new Map<string, FoundDates | null>();
+const MEMO_SIZE = 4096;
+
 /** Finds the first date range in a line, else an open range ("since 2019"), else a lone date. */
 export function findDates(line: string): FoundDates | undefined {
-  const text = asciiDigits(line);
+  // Every form holds a digit; most lines of a CV hold none.
+  if (!/[\d\u06f0-\u06f9\u0660-\u0669]/.test(line)) return undefined;
+  const known = memo.get(line);
+  if (known !== undefined) return known ?? undefined;
+  const found = searchDates(line);
+  if (memo.size >= MEMO_SIZE) memo.clear();
+  memo.set(line, found ?? null);
+  return found;
+}
+
+function searchDates(line: string): FoundDates | undefined {
+  const text = lowerSameLength(asciiDigits(line));
   const range = RANGE.exec(text);
   if (range) {
     const start = toIsoDate(range[1] ?? '');
@@ -154,7 +170,7 @@ export function findDates(line: string): FoundDates | undefined {
 
 /** Whether a line begins with a word for "the present" (a range split over two lines in moderncv). */
 export function startsWithPresent(line: string): number {
-  const match = PRESENT_AT_START.exec(line);
+  const match = PRESENT_AT_START.exec(lowerSameLength(line));
   return match ? match[0].length : 0;
 }
 

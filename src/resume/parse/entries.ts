@@ -33,7 +33,8 @@ function joinSplitRanges(lines: CvLine[]): CvLine[] {
   for (let i = 0; i + 1 < out.length; i += 1) {
     const line = out[i];
     const next = out[i + 1];
-    if (line === undefined || next === undefined) continue;
+    // Only a line that opens with a date can be the first half ("2017 –", "Sept. 2018 –").
+    if (line === undefined || next === undefined || !/^[\p{L}.]{0,12}\s?[\d\u06f0-\u06f9\u0660-\u0669]/u.test(line.text)) continue;
     const found = findDates(line.text);
     if (found === undefined || found.range || found.index !== 0) continue;
     const dash = /^\s*[-–—]\s*/u.exec(line.text.slice(found.length));

@@ -96,6 +96,10 @@ for (const [section, phrases] of Object.entries(PHRASES) as [SectionKey, string]
   }
 }
 
+// First words of every phrase (and of phrases after an English modifier): a line starting with any
+// other word cannot begin with a heading, which spares most lines the prefix look-ups.
+const FIRST_WORDS = new Set([...LOOKUP.keys()].map((key) => key.split(' ')[0] ?? '').concat([...ENGLISH_MODIFIERS]));
+
 const CJK = /[\p{Script=Han}\p{Script=Hiragana}\p{Script=Katakana}\p{Script=Hangul}]/u;
 
 function lookupPhrase(phrase: string): SectionKey | undefined {
@@ -109,8 +113,21 @@ function lookupPhrase(phrase: string): SectionKey | undefined {
 
 const JOINERS = /\s+(?:&|and|und|et|y|e|i|и|و)\s+|\s*[&/,、及与和]\s*/u;
 
+// Each line is asked about several times (whole, then its first words); a bounded memo keeps that cheap.
+const memo = new Map<string, SectionKey | null>();
+
 /** The section a whole line names, if it is a heading ("WORK EXPERIENCE", "2. Ausbildung:", "E D U C A T I O N"). */
 export function sectionOfHeading(line: string): SectionKey | undefined {
+  if (line.length > 80) return undefined;
+  const known = memo.get(line);
+  if (known !== undefined) return known ?? undefined;
+  const section = findSection(line);
+  if (memo.size >= 4096) memo.clear();
+  memo.set(line, section ?? null);
+  return section;
+}
+
+function findSection(line: string): SectionKey | undefined {
   let text = line
     .trim()
     .replace(/^(?:\d{1,2}|[ivxIVX]{1,4})[.)]\s+/u, '')
@@ -149,6 +166,7 @@ export function runInHeading(line: string): RunInHeading | undefined {
     if (section !== undefined && section !== 'other') return { section, rest: colon[2] ?? '' };
   }
   const words = line.split(' ');
+  if (!FIRST_WORDS.has(headingKey(words[0] ?? '').split(' ')[0] ?? '')) return undefined;
   for (let count = Math.min(4, words.length - 1); count >= 1; count -= 1) {
     const head = words.slice(0, count).join(' ');
     const rest = words.slice(count).join(' ');

@@ -1,3 +1,5 @@
+import { lowerSameLength } from './text.js';
+
 /** What a short piece of an entry's header line most likely names. */
 export type PieceRole = 'title' | 'org' | 'school' | 'degree' | 'location' | 'unknown';
 
@@ -41,7 +43,7 @@ function wordMatcher(list: string[]): RegExp {
   const unspaced = list.filter((word) => CJK_OR_ARABIC.test(word)).map(escape);
   const parts = [`(?<![\\p{L}\\p{N}])(?:${spaced.join('|')})(?![\\p{L}\\p{N}])`];
   if (unspaced.length > 0) parts.push(`(?:${unspaced.join('|')})`);
-  return new RegExp(parts.join('|'), 'iu');
+  return new RegExp(parts.join('|'), 'u');
 }
 
 const TITLE = wordMatcher(TITLE_WORDS);
@@ -50,20 +52,22 @@ const SCHOOL = wordMatcher(SCHOOL_WORDS);
 const DEGREE = wordMatcher(DEGREE_WORDS);
 const REMOTE = /^(?:remote|hybrid|on-?site|télétravail|remoto|homeoffice|home office|удал[её]нно)$/iu;
 
+// The matchers take lower-cased text (see lowerSameLength): no `i` flag to compile.
 /** Whether a piece names a job title. */
-export const hasTitleWord = (text: string) => TITLE.test(text);
+export const hasTitleWord = (text: string) => TITLE.test(lowerSameLength(text));
 /** Whether a piece names a school or university. */
-export const hasSchoolWord = (text: string) => SCHOOL.test(text);
+export const hasSchoolWord = (text: string) => SCHOOL.test(lowerSameLength(text));
 /** Whether a piece names a degree. */
-export const hasDegreeWord = (text: string) => DEGREE.test(text);
+export const hasDegreeWord = (text: string) => DEGREE.test(lowerSameLength(text));
 /** Whether a piece names a company (a legal form or an organisation noun). */
-export const hasOrgWord = (text: string) => ORG.test(text);
+export const hasOrgWord = (text: string) => ORG.test(lowerSameLength(text));
+
+const TITLE_ALL = new RegExp(TITLE.source, 'gu');
 
 /** Where a title keyword ends, for splitting "Senior Developer ABC Tech" glued by a lost line break. */
 export function titleEnd(text: string): number {
-  const global = new RegExp(TITLE.source, 'giu');
   let end = -1;
-  for (const match of text.matchAll(global)) end = match.index + match[0].length;
+  for (const match of lowerSameLength(text).matchAll(TITLE_ALL)) end = match.index + match[0].length;
   return end;
 }
 
