@@ -1,4 +1,5 @@
-import type { CvLine } from './text.js';
+import { findDates, startsWithDate, startsWithPresent } from './dates.js';
+import { squash, type CvLine } from './text.js';
 
 const BULLET = /^(?:[•‣▪◦●○■□►▸➢➤→✓✔◆◇·⁃∙]|[-*–—](?=\s)|\(?\d{1,2}[.)](?=\s)|[a-z]\)(?=\s))\s*/u;
 const INLINE_BULLET = /\s[•‣▪◦●■►▸➢➤◆]\s/u;
@@ -67,6 +68,27 @@ export function recutInlineBullets(lines: CvLine[]): CvLine[] {
   for (const paragraph of paragraphs) {
     const pieces = paragraph.text.split(/\s(?=[•‣▪◦●■►▸➢➤◆]\s)/u);
     pieces.forEach((piece, index) => out.push({ text: piece.trim(), blankBefore: index === 0 ? paragraph.blankBefore : false }));
+  }
+  return out.filter((line) => line.text !== '');
+}
+
+/** A range split over two lines in a left date column ("2017 –" … "Present Leading teams …") made whole. */
+export function joinSplitRanges(lines: CvLine[]): CvLine[] {
+  const out = lines.map((line) => ({ ...line }));
+  for (let i = 0; i + 1 < out.length; i += 1) {
+    const line = out[i];
+    const next = out[i + 1];
+    // Only a line that opens with a date can be the first half ("2017 –", "Sept. 2018 –").
+    if (line === undefined || next === undefined || !/^[\p{L}.]{0,12}\s?[\d\u06f0-\u06f9\u0660-\u0669]/u.test(line.text)) continue;
+    const found = findDates(line.text);
+    if (found === undefined || found.range || found.index !== 0) continue;
+    const dash = /^\s*[-–—]\s*/u.exec(line.text.slice(found.length));
+    if (!dash) continue;
+    const tail = startsWithPresent(next.text) || startsWithDate(next.text);
+    if (tail === 0) continue;
+    const rest = line.text.slice(found.length + dash[0].length);
+    line.text = squash(`${line.text.slice(0, found.length)} – ${next.text.slice(0, tail)} ${rest}`);
+    next.text = next.text.slice(tail).trim();
   }
   return out.filter((line) => line.text !== '');
 }

@@ -1,6 +1,6 @@
 import type { ResumeEducationEntry, ResumeWorkEntry } from '../json-resume.js';
-import { continues, endsSentence, fullWidth, recutInlineBullets, splitBullet } from './blocks.js';
-import { findDates, startsWithDate, startsWithPresent, type FoundDates } from './dates.js';
+import { continues, endsSentence, fullWidth, joinSplitRanges, recutInlineBullets, splitBullet } from './blocks.js';
+import { findDates, type FoundDates } from './dates.js';
 import { splitPieces, type Piece } from './pieces.js';
 import { hasSchoolWord, hasTitleWord, titleEnd } from './roles.js';
 import { squash, type CvLine } from './text.js';
@@ -26,27 +26,6 @@ interface EntryDraft {
 
 const DATE_LABEL = /^(?:dates?|period|période|periodo|período|zeitraum|период|时间|日期|تاریخ)\s*[:：]/iu;
 const SCORE = /(?:\b(?:c?gpa|grade|note|nota|moyenne|durchschnitt|abschlussnote|voto)|средний балл|成绩|平均分|معدل)\s*[:：]?\s*(\d{1,3}(?:[.,]\d{1,2})?(?:\s*\/\s*\d{1,3}(?:[.,]\d{1,2})?)?(?:\s*\([^()]{1,20}\))?)|(\d(?:[.,]\d{1,2})?(?:\s*\/\s*\d{1,2}(?:[.,]\d{1,2})?)?)\s*c?gpa\b/iu;
-
-/** A range split over two lines in a left date column ("2017 –" … "Present Leading teams …") made whole. */
-function joinSplitRanges(lines: CvLine[]): CvLine[] {
-  const out = lines.map((line) => ({ ...line }));
-  for (let i = 0; i + 1 < out.length; i += 1) {
-    const line = out[i];
-    const next = out[i + 1];
-    // Only a line that opens with a date can be the first half ("2017 –", "Sept. 2018 –").
-    if (line === undefined || next === undefined || !/^[\p{L}.]{0,12}\s?[\d\u06f0-\u06f9\u0660-\u0669]/u.test(line.text)) continue;
-    const found = findDates(line.text);
-    if (found === undefined || found.range || found.index !== 0) continue;
-    const dash = /^\s*[-–—]\s*/u.exec(line.text.slice(found.length));
-    if (!dash) continue;
-    const tail = startsWithPresent(next.text) || startsWithDate(next.text);
-    if (tail === 0) continue;
-    const rest = line.text.slice(found.length + dash[0].length);
-    line.text = squash(`${line.text.slice(0, found.length)} – ${next.text.slice(0, tail)} ${rest}`);
-    next.text = next.text.slice(tail).trim();
-  }
-  return out.filter((line) => line.text !== '');
-}
 
 // "2 years 10 months", "4 mos": a duration the CV tool computed from the dates, not a header.
 const DURATION = /^(?:\d{1,2}\s*(?:years?|yrs?|months?|mos?|jahre?|monate?|ans?|mois|años?|meses|anni|mesi|anos|лет|года?|месяц(?:а|ев)?|年|个月|سال|ماه)\s*){1,2}$/iu;

@@ -35,7 +35,7 @@ const PHRASES: Record<SectionKey, string> = {
     образование|
     教育背景|教育经历|学历|教育|
     تحصیلات|سوابق تحصیلی|التعليم|المؤهلات العلمية`,
-  skills: `skills|technical skills|core competencies|competencies|expertise|technologies|tech stack|key skills|strengths|
+  skills: `skills|skill|technical skills|core competencies|competencies|expertise|technologies|tech stack|key skills|strengths|
     kenntnisse|fahigkeiten|fachkenntnisse|it kenntnisse|edv kenntnisse|kompetenzen|
     competences|competences techniques|savoir faire|
     habilidades|competencias|conocimientos|aptitudes|
@@ -49,15 +49,15 @@ const PHRASES: Record<SectionKey, string> = {
     языки|знание языков|владение языками|иностранные языки|
     语言|语言技能|语言能力|外语能力|
     زبان‌ها|زبانها|زبان ها|زبان|اللغات`,
-  projects: `projects|personal projects|selected projects|side projects|key projects|academic projects|
+  projects: `projects|project|personal projects|selected projects|side projects|key projects|academic projects|
     projekte|projets|proyectos|progetti|projetos|проекты|项目经验|项目经历|项目|پروژه‌ها|پروژه ها|پروژه|المشاريع`,
   certificates: `certifications|certificates|certification|licenses|licences|courses and certifications|
     zertifikate|zertifizierungen|certificats|certificaciones|certificados|certificazioni|certificati|certificacoes|
     сертификаты|сертификация|证书|资格证书|گواهینامه‌ها|گواهی‌نامه‌ها|مدارک|الشهادات`,
-  awards: `awards|honors|honours|achievements|honors and awards|awards and honors|selected honors|
+  awards: `awards|award|honors|honours|achievements|honors and awards|awards and honors|selected honors|
     auszeichnungen|preise|distinctions|prix|recompenses|premios|reconocimientos|premi|riconoscimenti|premios|
     награды|достижения|获奖情况|获奖经历|荣誉|奖项|荣誉奖项|جوایز|افتخارات|الجوائز`,
-  publications: `publications|papers|research papers|selected publications|
+  publications: `publications|publication|papers|research papers|selected publications|
     veroffentlichungen|publikationen|publicaciones|pubblicazioni|publicacoes|публикации|论文|发表论文|出版物|学术成果|مقالات|انتشارات|المنشورات`,
   volunteer: `volunteering|volunteer experience|volunteer work|volunteer|
     ehrenamt|ehrenamtliches engagement|benevolat|engagement associatif|voluntariado|volontariato|волонтерство|志愿者经历|志愿服务|فعالیت‌های داوطلبانه|التطوع`,

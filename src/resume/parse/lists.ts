@@ -9,8 +9,9 @@ import type {
   ResumeReference,
   ResumeSkill,
 } from '../json-resume.js';
-import { continues, endsSentence, fullWidth, recutInlineBullets, splitBullet } from './blocks.js';
+import { continues, endsSentence, fullWidth, joinSplitRanges, recutInlineBullets, splitBullet } from './blocks.js';
 import { findDates, type FoundDates } from './dates.js';
+import { isLocation } from './roles.js';
 import { squash, type CvLine } from './text.js';
 
 /** One item of a list-like section: its first line, the lines under it, its bullets and its date. */
@@ -41,12 +42,18 @@ function edgeDates(text: string): { dates?: FoundDates; rest: string } {
  * starts an item. A line holding only a date gives it to the item next to it.
  */
 function listItems(lines: CvLine[], titledBullets: boolean): ListItem[] {
-  const recut = recutInlineBullets(lines);
+  const recut = joinSplitRanges(recutInlineBullets(lines));
   const width = fullWidth(recut.map((line) => line.text));
   const bulleted = recut.filter((line) => splitBullet(line.text).bullet !== '').length;
   // Projects put a name line above their bullets; only a list made of bullets alone is one item per bullet.
   const allBullets = titledBullets ? bulleted === recut.length : bulleted >= recut.length * 0.6;
   const grouped = !allBullets && recut.filter((line) => line.blankBefore).length >= 2 && recut.some((line, index) => index > 0 && !line.blankBefore);
+  // A short capitalised line after a full one is a new item's name ("NeuralPrune"), not its wrapped end.
+  const wraps = (previous: string, text: string) => continues(previous, text, width, text.split(' ').length >= 6 || endsSentence(text));
+  const dateOnly = (line: CvLine | undefined) => line !== undefined && edgeDates(splitBullet(line.text).text).rest === '';
+  // Dates in a column of their own, printed before each item (Awesome-CV: "2023 / AWS Certified …"):
+  // the section opens with a date, or with a short group title and then a date.
+  const datesFirst = dateOnly(recut[0]) || (dateOnly(recut[1]) && (recut[0]?.text.split(' ').length ?? 0) <= 3);
   const items: ListItem[] = [];
   let pendingDates: FoundDates | undefined;
   let previous = '';
@@ -55,9 +62,16 @@ function listItems(lines: CvLine[], titledBullets: boolean): ListItem[] {
     const { dates, rest } = edgeDates(text);
     const current = items[items.length - 1];
     if (dates !== undefined && rest === '') {
-      if (current !== undefined && current.dates === undefined && !line.blankBefore) current.dates = dates;
+      if (datesFirst) pendingDates = dates;
+      else if (current !== undefined && current.dates === undefined && !line.blankBefore) current.dates = dates;
       else if (current !== undefined && current.dates === undefined && grouped && items.length > 0 && pendingDates === undefined && !titledBullets) current.dates = dates;
       else pendingDates = dates;
+      previous = text;
+      continue;
+    }
+    // A place under an item ("Las Vegas, U.S.A") belongs to it.
+    if (current !== undefined && bullet === '' && isLocation(rest)) {
+      current.details.push(rest);
       previous = text;
       continue;
     }
@@ -65,10 +79,11 @@ function listItems(lines: CvLine[], titledBullets: boolean): ListItem[] {
     if (allBullets) starts = bullet !== '';
     else if (bullet !== '') starts = !titledBullets;
     else if (grouped) starts = line.blankBefore;
-    else starts = current === undefined || !continues(previous, text, width) && !(titledBullets && endsSentence(text));
+    else starts = current === undefined || (!wraps(previous, text) && !(titledBullets && (endsSentence(text) || readsAsProse(text))));
     if (current !== undefined && !starts) {
       if (bullet !== '') current.bullets.push(rest);
-      else if (current.bullets.length > 0 && continues(previous, text, width)) current.bullets[current.bullets.length - 1] += ` ${rest}`;
+      else if (current.bullets.length > 0 && wraps(previous, text)) current.bullets[current.bullets.length - 1] += ` ${rest}`;
+      else if (current.details.length > 0 && wraps(previous, text)) current.details[current.details.length - 1] += ` ${rest}`;
       else current.details.push(rest);
     } else {
       const item: ListItem = { title: rest, details: [], bullets: [] };
@@ -83,6 +98,12 @@ function listItems(lines: CvLine[], titledBullets: boolean): ListItem[] {
 }
 
 const isoOf = (dates: FoundDates | undefined) => dates?.start;
+
+/** A sentence rather than a name: long, with several words in lower case. */
+function readsAsProse(text: string): boolean {
+  const words = text.split(' ');
+  return words.length >= 7 && words.filter((word) => /^\p{Ll}/u.test(word)).length >= 3;
+}
 
 /** "Name: description" or "Name — description", when the name part is short. */
 function nameAndRest(text: string): [string, string | undefined] {
