@@ -40,6 +40,9 @@ function namePrefix(line: string): string | undefined {
   return undefined;
 }
 
+// "Name: Anna Schmidt" in a personal-data block (German and Russian CVs often start that way).
+const NAME_LABEL = /^(?:name|full name|nom|nom complet|nombre|nome|имя|фио|姓名|نام|الاسم)\s*[:：]\s*(.+)$/iu;
+
 const LOCATION_LABEL = /^(?:location|address|adresse|anschrift|wohnort|dirección|direccion|indirizzo|endereço|endereco|адрес|地址|آدرس|العنوان)\s*[:：]\s*(.+)$/iu;
 
 function location(line: string): Basics['location'] | undefined {
@@ -62,7 +65,9 @@ export function parseBasics(header: CvLine[], allLines: CvLine[], rawLines: stri
   const block = (header.length > 0 ? header : allLines).slice(0, 25).map((line) => line.text);
   const basics: Basics = {};
   let nameAt = block.findIndex((line) => looksLikeName(line) && !isContactLine(line) && findDates(line) === undefined);
+  const labelled = allLines.slice(0, 40).map((line) => NAME_LABEL.exec(line.text)?.[1]?.trim()).find((name) => name !== undefined && looksLikeName(name));
   if (nameAt >= 0) basics.name = block[nameAt];
+  else if (labelled !== undefined) basics.name = labelled;
   else {
     const first = allLines[0]?.text ?? '';
     const prefix = runInHeading(first) === undefined ? namePrefix(first) : undefined;

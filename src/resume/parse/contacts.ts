@@ -16,7 +16,7 @@ export interface FoundContacts {
 
 // Bounded quantifiers, and the domain's dots anchor its labels, so a hostile line costs linear time.
 const EMAIL = /[\p{L}\p{N}._%+-]{1,64}@[\p{L}\p{N}-]{1,63}(?:\.[\p{L}\p{N}-]{1,63}){0,6}\.\p{L}{2,24}/u;
-const PHONE_LABEL = /(?<!\p{L})(?:phone|tel|mobile|mob|cell|téléphone|telephone|tél|portable|telefon|handy|teléfono|telefono|móvil|celular|cellulare|телефон|тел|моб|电话|手机|تلفن|موبایل|شماره تماس|هاتف|جوال)\.?\s*[:：]?\s*/iu;
+const PHONE_LABEL = /(?<!\p{L})(?:phone|tel|mobile|mob|cell|téléphone|telephone|tél|portable|telefon|handy|teléfono|telefono|móvil|celular|cellulare|телефон|тел|моб|电话|手机|تلفن|موبایل|شماره تماس|هاتف|جوال)(?!\p{L})\.?\s*[:：]?\s*/iu;
 const PHONE = /(?:\(?\+|00|\()?\d[\d\s().\-/]{5,22}\d/;
 const NETWORKS: [RegExp, string][] = [
   [/linkedin\.com/i, 'LinkedIn'],

@@ -159,7 +159,7 @@ const isUpper = (text: string) => /\p{Lu}/u.test(text) && !/\p{Ll}/u.test(text);
  */
 export function runInHeading(line: string): RunInHeading | undefined {
   if (/^[•‣▪◦●○■►▸➢➤*·-]/u.test(line)) return undefined;
-  const colon = /^([^:：]{2,40})[:：]\s*(\S.*)$/u.exec(line);
+  const colon = /^([^:：—–]{2,40}?)\s*(?:[:：]|\s[—–]\s)\s*(\S.*)$/u.exec(line);
   if (colon) {
     // "Thesis: …", "Courses: …" inside an entry are details, not a section of their own.
     const section = sectionOfHeading(colon[1] ?? '');

@@ -308,4 +308,63 @@ Python، Go
     });
     expect(parseResume(text).resume.basics?.phone).toBe('۰۹۱۲ ۱۲۳ ۴۵۶۷');
   });
+
+  it('reads a German CV with a personal-data block and dates in a left column', () => {
+    const text = `LEBENSLAUF
+
+Persönliche Daten
+Name: Anna Schmidt
+Telefon: 030 1234567
+E-Mail: anna.schmidt@example.de
+
+Beruflicher Werdegang
+03/2019 – heute      Projektleiterin, Deutsche Bahn AG, Berlin
+                     Leitung von IT-Projekten
+09/2015 – 02/2019    Beraterin, Accenture GmbH, München
+
+Ausbildung
+10/2010 – 07/2015    Studium der Informatik, Humboldt-Universität zu Berlin
+`;
+    check(text, {
+      name: 'Anna Schmidt',
+      work: [
+        { name: 'Deutsche Bahn AG', position: 'Projektleiterin', startDate: '2019-03' },
+        { name: 'Accenture GmbH', position: 'Beraterin', startDate: '2015-09', endDate: '2019-02' },
+      ],
+      schools: ['Humboldt-Universität zu Berlin'],
+    });
+    expect(parseResume(text).resume.basics?.phone).toBe('030 1234567');
+  });
+
+  it('reads a Russian CV in the hh.ru export layout (dates first, durations, employer then title)', () => {
+    check(
+      `Петров Иван Сергеевич
++7 (999) 123-45-67
+ivan@mail.ru
+
+Опыт работы — 9 лет 2 месяца
+Январь 2019 — настоящее время
+6 лет 2 месяца
+Яндекс
+Ведущий разработчик
+Разработка сервисов поиска на C++ и Python.
+Сентябрь 2015 — Декабрь 2018
+3 года 4 месяца
+Лаборатория Касперского
+Программист
+Разработка антивирусного ядра.
+
+Образование
+2015 Московский государственный университет им. М.В. Ломоносова
+`,
+      {
+        name: 'Петров Иван Сергеевич',
+        work: [
+          { name: 'Яндекс', position: 'Ведущий разработчик', startDate: '2019-01' },
+          { name: 'Лаборатория Касперского', position: 'Программист', startDate: '2015-09', endDate: '2018-12' },
+        ],
+        schools: ['Московский государственный университет им. М.В. Ломоносова'],
+      },
+    );
+  });
 });
