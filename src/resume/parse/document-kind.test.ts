@@ -51,6 +51,35 @@ describe('the not_a_cv warning', () => {
     expect(warning?.confidence).toBeLessThanOrEqual(1);
   });
 
+  it('flags short job adverts in German, Chinese and Russian (written for this test)', () => {
+    const adverts = [
+      `Softwareentwickler (m/w/d) Java
+Wir suchen ab sofort eine engagierte Verstärkung für unser Team in Berlin.
+Ihre Aufgaben
+- Entwicklung und Wartung unserer Plattform
+Ihr Profil
+- Mindestens 3 Jahre Erfahrung mit Java
+Wir bieten
+- Flexible Arbeitszeiten und 30 Tage Urlaub
+Bewerben Sie sich jetzt mit Ihrem Lebenslauf!`,
+      `高级Java开发工程师
+岗位职责：
+1. 负责公司核心系统的设计与开发；
+任职要求：
+1. 本科及以上学历，3年以上Java开发经验。
+我们提供：五险一金，弹性工作。`,
+      `Ведущий разработчик Python
+Мы ищем опытного разработчика в нашу команду.
+Обязанности:
+- разработка backend-сервисов;
+Требования:
+- опыт работы с Python от 3 лет;
+Мы предлагаем:
+- удалённую работу.`,
+    ];
+    for (const advert of adverts) expect(notACv(advert)?.confidence, advert.split('\n')[0]).toBeGreaterThanOrEqual(0.5);
+  });
+
   it('flags cover letters in English and French', () => {
     for (const letter of [ENGLISH_LETTER, FRENCH_LETTER]) {
       const warning = notACv(letter);

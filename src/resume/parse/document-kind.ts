@@ -34,8 +34,14 @@ const ADVERT_PHRASES = phrases(`we are looking for|we're looking for|we are seek
 const escape = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 // One pattern per list, matched against lower-cased text: a hundred small case-folding patterns
 // cost far more to compile and run than one alternation.
-const matcher = (list: string[]) =>
-  new RegExp(`(?<![\\p{L}])(?:${[...list].sort((a, b) => b.length - a.length).map(escape).join('|')})(?![\\p{L}])`, 'gu');
+// Chinese writes no spaces, so its phrases match anywhere; the others only as whole words.
+const HAN = /\p{Script=Han}/u;
+const alternation = (list: string[]) => [...list].sort((a, b) => b.length - a.length).map(escape).join('|');
+const matcher = (list: string[]) => {
+  const han = list.filter((phrase) => HAN.test(phrase));
+  const spaced = `(?<![\\p{L}])(?:${alternation(list.filter((phrase) => !HAN.test(phrase)))})(?![\\p{L}])`;
+  return new RegExp(han.length > 0 ? `${spaced}|${alternation(han)}` : spaced, 'gu');
+};
 const LETTER_MATCHER = matcher(LETTER_PHRASES);
 const ADVERT_MATCHER = matcher(ADVERT_PHRASES);
 /** How many different phrases of a list the text holds. */
