@@ -1,0 +1,29 @@
+import { Util } from 'pdfjs-dist/legacy/build/pdf.mjs';
+import type { PDFPageProxy } from 'pdfjs-dist/legacy/build/pdf.mjs';
+
+/** A run of text as pdf.js drew it, in page space with y growing downwards (as read). */
+export interface PlacedText {
+  text: string;
+  /** Left edge and baseline, in points from the page's top-left corner. */
+  x: number;
+  y: number;
+  width: number;
+  /** Font size in points (the height of the text matrix). */
+  size: number;
+  rtl: boolean;
+}
+
+/** The page's text runs with their positions; whitespace-only runs are dropped (gaps say where spaces go). */
+export async function readPlacedText(page: PDFPageProxy): Promise<PlacedText[]> {
+  const viewport = page.getViewport({ scale: 1 });
+  const content = await page.getTextContent({ disableNormalization: false });
+  const placed: PlacedText[] = [];
+  for (const item of content.items) {
+    if (!('str' in item) || item.str.trim() === '') continue;
+    const [a, b, c, d, e, f] = Util.transform(viewport.transform, item.transform) as number[];
+    const size = Math.hypot(c ?? 0, d ?? 0) || Math.hypot(a ?? 0, b ?? 0);
+    // pdf.js widths are in text space scaled to the page; the viewport at scale 1 keeps them in points.
+    placed.push({ text: item.str, x: e ?? 0, y: f ?? 0, width: Math.abs(item.width), size: size || 1, rtl: item.dir === 'rtl' });
+  }
+  return placed;
+}

@@ -1,0 +1,64 @@
+import type { PDFDocumentProxy } from 'pdfjs-dist/legacy/build/pdf.mjs';
+import { createWorker, OEM } from 'tesseract.js';
+import type { Page } from 'tesseract.js';
+import { ExtractionError } from '../extract/extraction.js';
+import { rasterisePdfPage } from './rasterise-page.js';
+import { loadTraineddata, ocrLanguages } from './tesseract-languages.js';
+
+/**
+ * Below this mean word confidence the text is not trusted. Clean 300-dpi scans of Latin text score 85–95;
+ * a page in a script without recognition data (Arabic, Chinese, Cyrillic) comes out as confident-looking
+ * gibberish around 20–50, and a blurred or skewed phone photo lands between. At 60 a reader would still
+ * recognise most words, while below it a CV built from the text would be more invention than reading.
+ */
+export const minOcrConfidence = 60;
+/** One page should take a few seconds; a page that takes this long is not a CV page worth waiting for. */
+const pageTimeoutMs = 30_000;
+
+export interface RecognisedPages {
+  /** Text per page number. */
+  pages: Map<number, string>;
+  /** Mean word confidence, 0–100, over all words of all pages. */
+  confidence: number;
+  languages: string[];
+}
+
+const unreadableScan =
+  'The PDF has no text layer and the scanned pages could not be read reliably. Upload the original document (DOCX) or a PDF exported with its text.';
+
+function wordConfidences(page: Page): number[] {
+  const words = (page.blocks ?? []).flatMap((block) => block.paragraphs.flatMap((p) => p.lines.flatMap((l) => l.words)));
+  return words.filter((word) => /[\p{L}\p{N}]/u.test(word.text)).map((word) => word.confidence);
+}
+
+function withTimeout<T>(work: Promise<T>, ms: number): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new ExtractionError('extraction_timeout', `Reading a scanned page took longer than ${ms / 1000} s.`)), ms);
+  });
+  return Promise.race([work, timeout]).finally(() => clearTimeout(timer));
+}
+
+/**
+ * Rasterises the given pages and reads them with Tesseract (English and French models from npm).
+ * Throws `no_text_layer` when the result is not trustworthy (low confidence, or no words at all).
+ */
+export async function recognisePdfPages(doc: PDFDocumentProxy, pageNumbers: number[]): Promise<RecognisedPages> {
+  const languages = await Promise.all(ocrLanguages.map(loadTraineddata));
+  const worker = await createWorker(languages, OEM.LSTM_ONLY, { cacheMethod: 'none', gzip: true });
+  try {
+    const pages = new Map<number, string>();
+    const confidences: number[] = [];
+    for (const pageNumber of pageNumbers) {
+      const image = await rasterisePdfPage(doc, pageNumber);
+      const { data } = await withTimeout(worker.recognize(image, {}, { text: true, blocks: true }), pageTimeoutMs);
+      pages.set(pageNumber, data.text);
+      confidences.push(...wordConfidences(data));
+    }
+    const confidence = confidences.length === 0 ? 0 : confidences.reduce((sum, c) => sum + c, 0) / confidences.length;
+    if (confidence < minOcrConfidence) throw new ExtractionError('no_text_layer', unreadableScan);
+    return { pages, confidence: Math.round(confidence * 10) / 10, languages: [...ocrLanguages] };
+  } finally {
+    await worker.terminate();
+  }
+}
