@@ -3,6 +3,7 @@ import path from 'node:path';
 import { getDocument } from 'pdfjs-dist/legacy/build/pdf.mjs';
 import type { PDFDocumentProxy } from 'pdfjs-dist/legacy/build/pdf.mjs';
 import { ExtractionError } from '../extraction.js';
+import { installPdfjsWorker } from './pdfjs-worker.js';
 
 const packageDir = path.dirname(createRequire(import.meta.url).resolve('pdfjs-dist/package.json'));
 
@@ -16,6 +17,7 @@ const assetDirs = {
 
 /** Opens a PDF with pdf.js offline (local CMaps, fonts and decoders), mapping its failures to extraction codes. */
 export async function openPdfDocument(bytes: Uint8Array): Promise<PDFDocumentProxy> {
+  await installPdfjsWorker();
   const task = getDocument({
     // pdf.js may transfer (detach) the buffer it is given; the caller's bytes stay usable.
     data: bytes.slice(),

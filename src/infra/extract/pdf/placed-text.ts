@@ -23,7 +23,8 @@ export async function readPlacedText(page: PDFPageProxy): Promise<PlacedText[]> 
     const [a, b, c, d, e, f] = Util.transform(viewport.transform, item.transform) as number[];
     const size = Math.hypot(c ?? 0, d ?? 0) || Math.hypot(a ?? 0, b ?? 0);
     // pdf.js widths are in text space scaled to the page; the viewport at scale 1 keeps them in points.
-    placed.push({ text: item.str, x: e ?? 0, y: f ?? 0, width: Math.abs(item.width), size: size || 1, rtl: item.dir === 'rtl' });
+    // Only drawn glyphs reach the text layer, so a soft hyphen here was printed as a hyphen.
+    placed.push({ text: item.str.replace(/\u00ad/gu, '-'), x: e ?? 0, y: f ?? 0, width: Math.abs(item.width), size: size || 1, rtl: item.dir === 'rtl' });
   }
   return placed;
 }
