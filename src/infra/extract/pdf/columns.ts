@@ -13,6 +13,8 @@ const minBandShare = 0.3;
 const minSegmentsPerSide = 3;
 /** When this share of the smaller side's segments shares a baseline with the other side, it is one table of rows. */
 const maxAlignedShare = 0.6;
+/** The two sides must share at least this share of the shorter one's height. */
+const minOverlap = 0.5;
 /** Baselines closer than this share of the font size are the same baseline (for the alignment test). */
 const alignTolerance = 0.15;
 /** Candidate gutter positions are tried every this many points. */
@@ -38,8 +40,18 @@ function alignedShare(side: Segment[], other: Segment[]): number {
   return aligned.length / side.length;
 }
 
+/** Share of the shorter side's height that the two sides share: columns run beside each other, not one above the other. */
+function verticalOverlap(left: Segment[], right: Segment[]): number {
+  const extent = (side: Segment[]) => [Math.min(...side.map(top)), Math.max(...side.map((s) => s.y))] as const;
+  const [leftTop, leftBottom] = extent(left);
+  const [rightTop, rightBottom] = extent(right);
+  const shared = Math.min(leftBottom, rightBottom) - Math.max(leftTop, rightTop);
+  return shared / Math.min(leftBottom - leftTop, rightBottom - rightTop);
+}
+
 function isColumnPair(left: Segment[], right: Segment[]): boolean {
   if (left.length < minSegmentsPerSide || right.length < minSegmentsPerSide) return false;
+  if (verticalOverlap(left, right) < minOverlap) return false;
   const [smaller, larger] = left.length <= right.length ? [left, right] : [right, left];
   return alignedShare(smaller, larger) < maxAlignedShare;
 }

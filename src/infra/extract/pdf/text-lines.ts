@@ -24,6 +24,8 @@ const baselineTolerance = 0.35;
 const segmentGap = 1.5;
 /** A gap wider than this share of the font size is a word space; a narrower one is kerning. */
 const wordGap = 0.15;
+/** A copy of a run shifted by less than this share of the font size is the same text drawn again. */
+const overstrikeShift = 0.25;
 
 /** Groups runs into rows by baseline, each row ordered left to right. */
 function groupRows(runs: PlacedText[]): PlacedText[][] {
@@ -69,16 +71,30 @@ export function buildSegments(runs: PlacedText[]): Segment[] {
   return segments;
 }
 
+/** Fake bold draws the same text several times a fraction of a point apart; how many runs back to look for a copy. */
+const overstrikeLookBack = 4;
+
+function isOverstrike(drawn: PlacedText, run: PlacedText): boolean {
+  const near = overstrikeShift * Math.min(drawn.size, run.size);
+  return drawn.text === run.text && Math.abs(drawn.x - run.x) < near && Math.abs(drawn.y - run.y) < near;
+}
+
 /** Joins runs of one line in reading order, with a space wherever the gap is wider than kerning. */
 function joinRuns(runs: PlacedText[], rtl: boolean): string {
   const ordered = [...runs].sort((p, q) => (rtl ? q.x + q.width - (p.x + p.width) : p.x - q.x));
   let text = '';
   let previous: PlacedText | undefined;
+  const recent: PlacedText[] = [];
   for (const run of ordered) {
+    if (recent.some((r) => isOverstrike(r, run))) continue;
+    recent.push(run);
+    if (recent.length > overstrikeLookBack) recent.shift();
     if (previous) {
       const gap = rtl ? previous.x - (run.x + run.width) : run.x - (previous.x + previous.width);
       const spaced = /\s$/u.test(text) || /^\s/u.test(run.text);
-      if (!spaced && gap > wordGap * Math.min(previous.size, run.size)) text += ' ';
+      // A gap as wide as a gutter (a date pushed to the right margin) is kept as a tab, a plain-text column stop.
+      if (gap > segmentGap * Math.max(previous.size, run.size)) text = `${text.trimEnd()}\t`;
+      else if (!spaced && gap > wordGap * Math.min(previous.size, run.size)) text += ' ';
     }
     text += run.text;
     previous = run;
@@ -118,7 +134,7 @@ export function linesToText(lines: TextLine[]): string {
   for (const line of lines) {
     if (previous) {
       const gap = line.y - previous.y;
-      text += gap > blockGap * Math.max(previous.size, line.size) || gap < 0 ? '\n\n' : '\n';
+      text += gap > blockGap * previous.size || gap < 0 ? '\n\n' : '\n';
     }
     text += line.text;
     previous = line;
