@@ -58,15 +58,17 @@ function normaliseWhitespace(text: string): string {
  */
 function joinHyphenatedWords(text: string): string {
   const words = new Set(text.match(/[\p{L}\p{M}\p{N}]+(?:-[\p{L}\p{M}\p{N}]+)*/gu) ?? []);
+  // A cell pushed to the right margin (a date, after a tab) may sit between the fragment and the line end.
   return text.replace(
-    /([\p{L}\p{M}\p{N}]+(?:-[\p{L}\p{M}\p{N}]+)*)-[ \t]*\n[ \t]*([\p{L}\p{M}\p{N}]+)/gu,
-    (_match, left: string, right: string) => {
+    /([\p{L}\p{M}\p{N}]+(?:-[\p{L}\p{M}\p{N}]+)*)-(\t[^\n]*)?\n([\p{L}\p{M}\p{N}]+)([^\s]*)/gu,
+    (_match, left: string, cell: string | undefined, right: string, rest: string) => {
       const joined = `${left}${right}`;
       const compound = `${left}-${right}`;
-      if (words.has(compound) && !words.has(joined)) return compound;
-      if (words.has(joined)) return joined;
-      const typeset = !left.includes('-') && /\p{Ll}{2}$/u.test(left) && /^\p{Ll}/u.test(right);
-      return typeset ? joined : compound;
+      let word: string;
+      if (words.has(compound) && !words.has(joined)) word = compound;
+      else if (words.has(joined)) word = joined;
+      else word = !left.includes('-') && /\p{Ll}{2}$/u.test(left) && /^\p{Ll}/u.test(right) ? joined : compound;
+      return cell ? `${word}${rest}${cell}\n` : `${word}${rest}`;
     },
   );
 }

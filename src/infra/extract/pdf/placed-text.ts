@@ -11,6 +11,8 @@ export interface PlacedText {
   /** Font size in points (the height of the text matrix). */
   size: number;
   rtl: boolean;
+  /** The producer drew a space just before this run (as a glyph of its own, which is dropped). */
+  spaceBefore: boolean;
 }
 
 /** The page's text runs with their positions; whitespace-only runs are dropped (gaps say where spaces go). */
@@ -18,13 +20,19 @@ export async function readPlacedText(page: PDFPageProxy): Promise<PlacedText[]> 
   const viewport = page.getViewport({ scale: 1 });
   const content = await page.getTextContent({ disableNormalization: false });
   const placed: PlacedText[] = [];
+  let spaceBefore = false;
   for (const item of content.items) {
-    if (!('str' in item) || item.str.trim() === '') continue;
+    if (!('str' in item)) continue;
+    if (item.str.trim() === '') {
+      spaceBefore ||= item.str !== '';
+      continue;
+    }
     const [a, b, c, d, e, f] = Util.transform(viewport.transform, item.transform) as number[];
     const size = Math.hypot(c ?? 0, d ?? 0) || Math.hypot(a ?? 0, b ?? 0);
     // pdf.js widths are in text space scaled to the page; the viewport at scale 1 keeps them in points.
     // Only drawn glyphs reach the text layer, so a soft hyphen here was printed as a hyphen.
-    placed.push({ text: item.str.replace(/\u00ad/gu, '-'), x: e ?? 0, y: f ?? 0, width: Math.abs(item.width), size: size || 1, rtl: item.dir === 'rtl' });
+    placed.push({ text: item.str.replace(/\u00ad/gu, '-'), x: e ?? 0, y: f ?? 0, width: Math.abs(item.width), size: size || 1, rtl: item.dir === 'rtl', spaceBefore });
+    spaceBefore = false;
   }
   return placed;
 }

@@ -92,9 +92,10 @@ function joinRuns(runs: PlacedText[], rtl: boolean): string {
     if (previous) {
       const gap = rtl ? previous.x - (run.x + run.width) : run.x - (previous.x + previous.width);
       const spaced = /\s$/u.test(text) || /^\s/u.test(run.text);
+      const drawnSpace = run.spaceBefore && gap > 0;
       // A gap as wide as a gutter (a date pushed to the right margin) is kept as a tab, a plain-text column stop.
       if (gap > segmentGap * Math.max(previous.size, run.size)) text = `${text.trimEnd()}\t`;
-      else if (!spaced && gap > wordGap * Math.min(previous.size, run.size)) text += ' ';
+      else if (!spaced && (drawnSpace || gap > wordGap * Math.min(previous.size, run.size))) text += ' ';
     }
     text += run.text;
     previous = run;
