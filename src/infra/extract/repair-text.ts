@@ -41,7 +41,6 @@ function normaliseWhitespace(text: string): string {
   return text
     .replace(/\r\n?/gu, '\n')
     .replace(/\f/gu, '\n\n')
-    .replace(otherSpaces, ' ')
     .replace(/[ \t]+/gu, (run) => (run.includes('\t') ? '\t' : ' '))
     .split('\n')
     .map((line) => line.trim())
@@ -60,7 +59,7 @@ function joinHyphenatedWords(text: string): string {
   const words = new Set(text.match(/[\p{L}\p{M}\p{N}]+(?:-[\p{L}\p{M}\p{N}]+)*/gu) ?? []);
   // A cell pushed to the right margin (a date, after a tab) may sit between the fragment and the line end.
   return text.replace(
-    /([\p{L}\p{M}\p{N}]+(?:-[\p{L}\p{M}\p{N}]+)*)-(\t[^\n]*)?\n([\p{L}\p{M}\p{N}]+)([^\s]*)/gu,
+    /([\p{L}\p{M}\p{N}]+(?:-[\p{L}\p{M}\p{N}]+)*)-(\t[^\n]*)?\n([\p{L}\p{M}\p{N}]+)([^\s]*)[ \t]*/gu,
     (_match, left: string, cell: string | undefined, right: string, rest: string) => {
       const joined = `${left}${right}`;
       const compound = `${left}-${right}`;
@@ -68,7 +67,7 @@ function joinHyphenatedWords(text: string): string {
       if (words.has(compound) && !words.has(joined)) word = compound;
       else if (words.has(joined)) word = joined;
       else word = !left.includes('-') && /\p{Ll}{2}$/u.test(left) && /^\p{Ll}/u.test(right) ? joined : compound;
-      return cell ? `${word}${rest}${cell}\n` : `${word}${rest}`;
+      return cell ? `${word}${rest}${cell}\n` : `${word}${rest} `;
     },
   );
 }
@@ -95,7 +94,6 @@ export function repairExtractedText(text: string): string {
   repaired = keepJoinersInsideWords(repaired);
   // A soft hyphen is invisible unless the line breaks there; at a line end it marks a hyphenated word.
   repaired = repaired.replace(/\u00AD[ \t]*\n[ \t]*/gu, '').replace(/\u00AD/gu, '');
-  repaired = normaliseWhitespace(repaired);
-  repaired = joinHyphenatedWords(repaired);
-  return collapseLetterSpacing(repaired);
+  repaired = collapseLetterSpacing(repaired.replace(otherSpaces, ' '));
+  return normaliseWhitespace(joinHyphenatedWords(normaliseWhitespace(repaired)));
 }

@@ -24,6 +24,8 @@ const baselineTolerance = 0.35;
 const segmentGap = 1.5;
 /** A gap wider than this share of the font size is a word space; a narrower one is kerning. */
 const wordGap = 0.15;
+/** A gap wider than this share of the font size is wider than any word space, even in justified text. */
+const wideGap = 0.7;
 /** A copy of a run shifted by less than this share of the font size is the same text drawn again. */
 const overstrikeShift = 0.25;
 
@@ -95,6 +97,8 @@ function joinRuns(runs: PlacedText[], rtl: boolean): string {
       const drawnSpace = run.spaceBefore && gap > 0;
       // A gap as wide as a gutter (a date pushed to the right margin) is kept as a tab, a plain-text column stop.
       if (gap > segmentGap * Math.max(previous.size, run.size)) text = `${text.trimEnd()}\t`;
+      // Two spaces for a gap wider than any word space, so that letter-spaced headings keep their word breaks.
+      else if (!spaced && gap > wideGap * Math.min(previous.size, run.size)) text += '  ';
       else if (!spaced && (drawnSpace || gap > wordGap * Math.min(previous.size, run.size))) text += ' ';
     }
     text += run.text;
