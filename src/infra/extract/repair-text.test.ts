@@ -63,8 +63,10 @@ describe('repairExtractedText', () => {
     expect(repairExtractedText('A B testing at AWS, U S A')).toBe('A B testing at AWS, U S A');
   });
 
-  it('replaces private-use icon glyphs and stray control characters with a space', () => {
+  it('replaces private-use icon glyphs with a space and drops stray control characters', () => {
     expect(repairExtractedText('\uF0E0 john@x.io \uF095(555) 123\u001A')).toBe('john@x.io (555) 123');
+    // An unmapped glyph inside an Arabic word (the dots of a medial yeh) must not split it.
+    expect(repairExtractedText('رضای\u0002ی')).toBe('رضایی');
   });
 
   it('normalises whitespace: no trailing spaces, one kind of space, at most one blank line', () => {

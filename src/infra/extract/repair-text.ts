@@ -14,7 +14,11 @@ const invisibleControls = /[\u061C\u200B\u200E\u200F\u202A-\u202E\u2060\u2066-\u
 /** Icon fonts (Font Awesome and the like) put their glyphs in the private-use areas. */
 const privateUse = /[\uE000-\uF8FF\u{F0000}-\u{FFFFD}\u{100000}-\u{10FFFD}]/gu;
 
-/** C0 and C1 controls other than tab and newline; icon fonts without a Unicode map come out as these. */
+/**
+ * C0 and C1 controls other than tab and newline. An extractor falls back to the raw character code for a
+ * glyph the font's Unicode map leaves out: icons, and the dots a shaper splits from an Arabic letter (which
+ * sit inside the word, so they are removed rather than turned into spaces).
+ */
 const controlCharacters = /[\u0000-\u0008\u000B\u000E-\u001F\u007F-\u009F]/gu;
 
 /** Unicode spaces that are only wider or narrower versions of a space. */
@@ -90,7 +94,7 @@ export function repairExtractedText(text: string): string {
   let repaired = normaliseForms(text)
     .replace(invisibleControls, '')
     .replace(privateUse, ' ')
-    .replace(controlCharacters, ' ');
+    .replace(controlCharacters, '');
   repaired = keepJoinersInsideWords(repaired);
   // A soft hyphen is invisible unless the line breaks there; at a line end it marks a hyphenated word.
   repaired = repaired.replace(/\u00AD[ \t]*\n[ \t]*/gu, '').replace(/\u00AD/gu, '');
