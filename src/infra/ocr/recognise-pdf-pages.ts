@@ -3,7 +3,7 @@ import { createWorker, OEM } from 'tesseract.js';
 import type { Page } from 'tesseract.js';
 import { ExtractionError } from '../extract/extraction.js';
 import { rasterisePdfPage } from './rasterise-page.js';
-import { loadTraineddata, ocrLanguages } from './tesseract-languages.js';
+import { ocrLanguagePath, ocrLanguages } from './tesseract-languages.js';
 
 /**
  * Below this mean word confidence the text is not trusted. Clean 300-dpi scans of Latin text score 85–95;
@@ -14,6 +14,8 @@ import { loadTraineddata, ocrLanguages } from './tesseract-languages.js';
 export const minOcrConfidence = 60;
 /** One page should take a few seconds; a page that takes this long is not a CV page worth waiting for. */
 const pageTimeoutMs = 30_000;
+/** Loading both models takes about a second; tesseract.js never settles when its initialisation fails. */
+const startTimeoutMs = 20_000;
 
 export interface RecognisedPages {
   /** Text per page number. */
@@ -34,7 +36,7 @@ function wordConfidences(page: Page): number[] {
 function withTimeout<T>(work: Promise<T>, ms: number): Promise<T> {
   let timer: NodeJS.Timeout | undefined;
   const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new ExtractionError('extraction_timeout', `Reading a scanned page took longer than ${ms / 1000} s.`)), ms);
+    timer = setTimeout(() => reject(new ExtractionError('extraction_timeout', `Reading the scanned pages took longer than ${ms / 1000} s.`)), ms);
   });
   return Promise.race([work, timeout]).finally(() => clearTimeout(timer));
 }
@@ -44,8 +46,11 @@ function withTimeout<T>(work: Promise<T>, ms: number): Promise<T> {
  * Throws `no_text_layer` when the result is not trustworthy (low confidence, or no words at all).
  */
 export async function recognisePdfPages(doc: PDFDocumentProxy, pageNumbers: number[]): Promise<RecognisedPages> {
-  const languages = await Promise.all(ocrLanguages.map(loadTraineddata));
-  const worker = await createWorker(languages, OEM.LSTM_ONLY, { cacheMethod: 'none', gzip: true });
+  const langPath = await ocrLanguagePath();
+  const worker = await withTimeout(
+    createWorker(ocrLanguages.join('+'), OEM.LSTM_ONLY, { langPath, gzip: true, cacheMethod: 'none' }),
+    startTimeoutMs,
+  );
   try {
     const pages = new Map<number, string>();
     const confidences: number[] = [];
