@@ -274,15 +274,15 @@ export function buildNonEmbeddedCjkPdf(): Uint8Array {
   ]);
 }
 
-/** Renders page `pageNumber` of a PDF and wraps the picture in a new PDF with no text layer, as a scanner would. */
+/** Renders page `pageNumber` of a PDF as a JPEG and wraps it in a new PDF with no text layer, as a scanner would. */
 export async function buildImageOnlyPdf(source: Uint8Array, pageNumber = 1, dpi = 200): Promise<Uint8Array> {
   const original = await openPdfDocument(source);
   try {
     const page = await original.getPage(pageNumber);
     const { width, height } = page.getViewport({ scale: 1 });
-    const png = await rasterisePdfPage(original, pageNumber, dpi);
+    const jpeg = await rasterisePdfPage(original, pageNumber, dpi, 'jpeg');
     const doc = await PDFDocument.create();
-    const image = await doc.embedPng(png);
+    const image = await doc.embedJpg(jpeg);
     doc.addPage([width, height]).drawImage(image, { x: 0, y: 0, width, height });
     return await doc.save();
   } finally {
@@ -293,7 +293,7 @@ export async function buildImageOnlyPdf(source: Uint8Array, pageNumber = 1, dpi 
 /** The fixture CV used as the scanned page, and its reference text. */
 export const scannedFixture = { pdf: 'cvs/openresume_react-pdf.pdf', reference: 'cvs/openresume_react-pdf.reference.txt' };
 
-/** A scan of a one-page English CV (rendered at 200 dpi, no text layer): reads through OCR. */
+/** A scan of a one-page English CV (a 200-dpi JPEG, no text layer): reads through OCR. */
 export async function buildScannedCvPdf(): Promise<Uint8Array> {
   return buildImageOnlyPdf(new Uint8Array(readFileSync(path.join(fixtureDir, scannedFixture.pdf))));
 }

@@ -15,11 +15,11 @@ const invisibleControls = /[\u061C\u200B\u200E\u200F\u202A-\u202E\u2060\u2066-\u
 const privateUse = /[\uE000-\uF8FF\u{F0000}-\u{FFFFD}\u{100000}-\u{10FFFD}]/gu;
 
 /**
- * C0 and C1 controls other than tab and newline. An extractor falls back to the raw character code for a
+ * C0 and C1 controls other than tab, line and page breaks. An extractor falls back to the raw character code for a
  * glyph the font's Unicode map leaves out: icons, and the dots a shaper splits from an Arabic letter (which
  * sit inside the word, so they are removed rather than turned into spaces).
  */
-const controlCharacters = /[\u0000-\u0008\u000B\u000E-\u001F\u007F-\u009F]/gu;
+const controlCharacters = /[^\P{Cc}\t\n\r\f]/gu;
 
 /** Unicode spaces that are only wider or narrower versions of a space. */
 const otherSpaces = /[\u00A0\u1680\u2000-\u200A\u202F\u205F\u3000]/gu;

@@ -48,9 +48,10 @@ export async function readPdf(bytes: Uint8Array, limits: ExtractionLimits): Prom
       if (countLetters(pages[n - 1] ?? '') < minLettersPerTextPage && (await hasImages(doc, n))) imagePages.push(n);
     }
     let ocr: ExtractedText['source']['ocr'];
-    if (imagePages.length > 0) {
-      // Pages past the OCR budget keep whatever text layer they have; most CVs put their substance first.
-      const recognised = await recognisePdfPages(doc, imagePages.slice(0, limits.maxOcrPages));
+    // Pages past the OCR budget keep whatever text layer they have; most CVs put their substance first.
+    const ocrPages = imagePages.slice(0, limits.maxOcrPages);
+    if (ocrPages.length > 0) {
+      const recognised = await recognisePdfPages(doc, ocrPages);
       for (const [pageNumber, text] of recognised.pages) pages[pageNumber - 1] = text;
       ocr = { confidence: recognised.confidence, languages: recognised.languages };
     }
