@@ -303,6 +303,16 @@ export async function buildArabicScanPdf(): Promise<Uint8Array> {
   return buildImageOnlyPdf(await buildScriptCvPdf('arabic'));
 }
 
+/** A born-digital CV (the one-page OpenResume fixture) followed by an image-only page of Arabic: reads, without the picture. */
+export async function buildCvWithUnreadableScanPdf(): Promise<Uint8Array> {
+  const doc = await PDFDocument.create();
+  for (const part of [readFileSync(path.join(fixtureDir, scannedFixture.pdf)), await buildArabicScanPdf()]) {
+    const source = await PDFDocument.load(part);
+    for (const page of await doc.copyPages(source, source.getPageIndices())) doc.addPage(page);
+  }
+  return doc.save();
+}
+
 /** A PDF encrypted with a user password (made once with qpdf, checked in): fails `pdf_encrypted`. */
 export function encryptedPdf(): Uint8Array {
   return new Uint8Array(readFileSync(path.join(fixtureDir, 'generated/encrypted-user-password.pdf')));

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, it } from 'vitest';
-import { buildArabicScanPdf, buildImageOnlyPdf, buildScannedCvPdf, scannedFixture } from '../../../test/support/generated-pdfs.js';
+import { buildArabicScanPdf, buildCvWithUnreadableScanPdf, buildImageOnlyPdf, buildScannedCvPdf, scannedFixture } from '../../../test/support/generated-pdfs.js';
 import { defaultExtractionLimits, ExtractionError } from '../extract/extraction.js';
 import { readPdf } from '../extract/pdf/read-pdf.js';
 import { repairExtractedText } from '../extract/repair-text.js';
@@ -36,6 +36,16 @@ describe.concurrent('OCR of PDFs without a text layer', () => {
     expect((error as ExtractionError).code).toBe('no_text_layer');
     expect((error as ExtractionError).message).toMatch(/no text layer/u);
     expect((error as ExtractionError).message).toMatch(/upload the original document/iu);
+    // Refused after recognition, for a low confidence.
+    expect((error as ExtractionError).message).toMatch(/could not be read reliably \(OCR confidence \d+ of 100/u);
+    console.log(`image-only Arabic page: ${(error as ExtractionError).message}`);
+  });
+
+  it('keeps the text layer of a CV and leaves out an attached page that OCR cannot read', async ({ expect }) => {
+    const result = await readPdf(await buildCvWithUnreadableScanPdf(), defaultExtractionLimits);
+    const reference = readFileSync(path.join(fixtureDir, scannedFixture.reference), 'utf8');
+    expect(result.source).toEqual({ type: 'pdf', pages: 2 });
+    expect(wordRecall(reference, repairExtractedText(result.text)).recall).toBe(1);
   });
 
   it('does not read a scan when the OCR budget is spent, and refuses it as no_text_layer', async ({ expect }) => {

@@ -25,9 +25,6 @@ export interface RecognisedPages {
   languages: string[];
 }
 
-const unreadableScan =
-  'The PDF has no text layer and the scanned pages could not be read reliably. Upload the original document (DOCX) or a PDF exported with its text.';
-
 function wordConfidences(page: Page): number[] {
   const words = (page.blocks ?? []).flatMap((block) => block.paragraphs.flatMap((p) => p.lines.flatMap((l) => l.words)));
   return words.filter((word) => /[\p{L}\p{N}]/u.test(word.text)).map((word) => word.confidence);
@@ -42,8 +39,8 @@ function withTimeout<T>(work: Promise<T>, ms: number): Promise<T> {
 }
 
 /**
- * Rasterises the given pages and reads them with Tesseract (English and French models from npm).
- * Throws `no_text_layer` when the result is not trustworthy (low confidence, or no words at all).
+ * Rasterises the given pages and reads them with Tesseract (English and French models from npm). Whether the
+ * result is good enough is the caller's call: compare `confidence` with `minOcrConfidence`.
  */
 export async function recognisePdfPages(doc: PDFDocumentProxy, pageNumbers: number[]): Promise<RecognisedPages> {
   const langPath = await ocrLanguagePath();
@@ -61,7 +58,6 @@ export async function recognisePdfPages(doc: PDFDocumentProxy, pageNumbers: numb
       confidences.push(...wordConfidences(data));
     }
     const confidence = confidences.length === 0 ? 0 : confidences.reduce((sum, c) => sum + c, 0) / confidences.length;
-    if (confidence < minOcrConfidence) throw new ExtractionError('no_text_layer', unreadableScan);
     return { pages, confidence: Math.round(confidence * 10) / 10, languages: [...ocrLanguages] };
   } finally {
     await worker.terminate();

@@ -1,8 +1,8 @@
 import type { PDFDocumentProxy } from 'pdfjs-dist/legacy/build/pdf.mjs';
-import { recognisePdfPages } from '../../ocr/recognise-pdf-pages.js';
+import { minOcrConfidence, recognisePdfPages } from '../../ocr/recognise-pdf-pages.js';
 import { ExtractionError } from '../extraction.js';
 import type { ExtractedText, ExtractionLimits } from '../extraction.js';
-import { hasImages } from './page-images.js';
+import { mayShowTextAsGraphics } from './page-drawing.js';
 import { layOutPageText } from './page-text.js';
 import { openPdfDocument, toExtractionError } from './pdfjs.js';
 import { readPlacedText } from './placed-text.js';
@@ -30,6 +30,10 @@ async function readTextLayer(doc: PDFDocumentProxy, pageNumber: number): Promise
   }
 }
 
+function noTextLayer(detail: string): ExtractionError {
+  return new ExtractionError('no_text_layer', `The PDF has no text layer ${detail}. Upload the original document (DOCX) or a PDF exported with its text.`);
+}
+
 /**
  * Reads a PDF's text in reading order, through OCR for pages that are images of text.
  * Throws `ExtractionError` for what it cannot read. The text is as laid out; repair it with `repairExtractedText`.
@@ -42,24 +46,28 @@ export async function readPdf(bytes: Uint8Array, limits: ExtractionLimits): Prom
     }
     const pages: string[] = [];
     for (let n = 1; n <= doc.numPages; n++) pages.push(await readTextLayer(doc, n));
+    const hasTextLayer = pages.some((page) => countLetters(page) >= minLettersPerTextPage);
 
-    const imagePages: number[] = [];
+    const graphicPages: number[] = [];
     for (let n = 1; n <= doc.numPages; n++) {
-      if (countLetters(pages[n - 1] ?? '') < minLettersPerTextPage && (await hasImages(doc, n))) imagePages.push(n);
+      if (countLetters(pages[n - 1] ?? '') < minLettersPerTextPage && (await mayShowTextAsGraphics(doc, n))) graphicPages.push(n);
     }
     let ocr: ExtractedText['source']['ocr'];
     // Pages past the OCR budget keep whatever text layer they have; most CVs put their substance first.
-    const ocrPages = imagePages.slice(0, limits.maxOcrPages);
+    const ocrPages = graphicPages.slice(0, limits.maxOcrPages);
     if (ocrPages.length > 0) {
       const recognised = await recognisePdfPages(doc, ocrPages);
-      for (const [pageNumber, text] of recognised.pages) pages[pageNumber - 1] = text;
-      ocr = { confidence: recognised.confidence, languages: recognised.languages };
+      if (recognised.confidence >= minOcrConfidence) {
+        for (const [pageNumber, text] of recognised.pages) pages[pageNumber - 1] = text;
+        ocr = { confidence: recognised.confidence, languages: recognised.languages };
+      } else if (!hasTextLayer) {
+        throw noTextLayer(`and its scanned pages could not be read reliably (OCR confidence ${Math.round(recognised.confidence)} of 100; text in English or French is read best)`);
+      }
+      // Otherwise the text layer carries the CV, and an unreadable picture (a scanned certificate, a photo) is left out.
     }
 
     const text = pages.map((page) => page.trim()).filter((page) => page !== '').join('\n\n');
-    if (countLetters(text) === 0) {
-      throw new ExtractionError('no_text_layer', 'The PDF has no text layer and no readable text. Upload the original document (DOCX) or a PDF with text.');
-    }
+    if (countLetters(text) === 0) throw noTextLayer('and no readable text');
     return { ok: true, text, source: ocr ? { type: 'pdf', pages: doc.numPages, ocr } : { type: 'pdf', pages: doc.numPages } };
   } finally {
     await doc.destroy();
