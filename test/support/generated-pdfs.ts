@@ -7,6 +7,7 @@ import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import fontkit from '@pdf-lib/fontkit';
+import type { Path } from '@pdf-lib/fontkit';
 import { PDFDocument } from 'pdf-lib';
 import { openPdfDocument } from '../../src/infra/extract/pdf/pdfjs.js';
 import { rasterisePdfPage } from '../../src/infra/ocr/rasterise-page.js';
@@ -301,6 +302,46 @@ export async function buildScannedCvPdf(): Promise<Uint8Array> {
 /** An image-only page of Arabic text, a script without OCR data here: fails `no_text_layer`. */
 export async function buildArabicScanPdf(): Promise<Uint8Array> {
   return buildImageOnlyPdf(await buildScriptCvPdf('arabic'));
+}
+
+/** fontkit's paths scale (`Path#scale` in its documentation); the typings of @pdf-lib/fontkit leave it out. */
+type ScalablePath = Path & { scale(x: number, y: number): Path };
+
+/** The lines of the outlined-text CV page. */
+export const outlinedTextLines = [
+  'Maria Schmidt',
+  'Senior Product Designer',
+  'maria.schmidt@example.com',
+  'Experience',
+  'Lead Designer at Northwind Studio, Hamburg',
+  'Designed the booking flow used by two million travellers',
+  'Education',
+  'Master of Arts in Interaction Design, University of the Arts Berlin',
+];
+
+/**
+ * A CV page whose text was converted to outlines, as design tools can export it: every glyph a filled path,
+ * no text layer and no image. Only OCR can read it.
+ */
+export async function buildOutlinedTextPdf(): Promise<Uint8Array> {
+  const font = fontkit.create(readFileSync(require.resolve(scriptSamples.greek.font)));
+  const doc = await PDFDocument.create();
+  const page = doc.addPage([pageWidth, 842]);
+  let y = 780;
+  for (const [index, line] of outlinedTextLines.entries()) {
+    const { size, advance } = lineLayout(index);
+    const scale = size / font.unitsPerEm;
+    const run = font.layout(line);
+    let pen = 0;
+    for (const [glyphIndex, glyph] of run.glyphs.entries()) {
+      // Font units grow upwards, SVG paths downwards: flip while scaling to the font size.
+      const outline = (glyph.path as ScalablePath).scale(scale, -scale).toSVG();
+      if (outline !== '') page.drawSvgPath(outline, { x: margin + pen, y });
+      pen += (run.positions[glyphIndex]?.xAdvance ?? glyph.advanceWidth) * scale;
+    }
+    y -= advance;
+  }
+  return doc.save();
 }
 
 /** A born-digital CV (the one-page OpenResume fixture) followed by an image-only page of Arabic: reads, without the picture. */

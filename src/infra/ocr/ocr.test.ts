@@ -1,7 +1,15 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, it } from 'vitest';
-import { buildArabicScanPdf, buildCvWithUnreadableScanPdf, buildImageOnlyPdf, buildScannedCvPdf, scannedFixture } from '../../../test/support/generated-pdfs.js';
+import {
+  buildArabicScanPdf,
+  buildCvWithUnreadableScanPdf,
+  buildImageOnlyPdf,
+  buildOutlinedTextPdf,
+  buildScannedCvPdf,
+  outlinedTextLines,
+  scannedFixture,
+} from '../../../test/support/generated-pdfs.js';
 import { defaultExtractionLimits, ExtractionError } from '../extract/extraction.js';
 import { readPdf } from '../extract/pdf/read-pdf.js';
 import { repairExtractedText } from '../extract/repair-text.js';
@@ -39,6 +47,14 @@ describe.concurrent('OCR of PDFs without a text layer', () => {
     // Refused after recognition, for a low confidence.
     expect((error as ExtractionError).message).toMatch(/could not be read reliably \(OCR confidence \d+ of 100/u);
     console.log(`image-only Arabic page: ${(error as ExtractionError).message}`);
+  });
+
+  it('reads a page whose text was turned into outlines', async ({ expect }) => {
+    const result = await readPdf(await buildOutlinedTextPdf(), defaultExtractionLimits);
+    const { recall, missing } = wordRecall(outlinedTextLines.join('\n'), repairExtractedText(result.text));
+    console.log(`outlined text: recall ${(recall * 100).toFixed(2)}%, confidence ${result.source.ocr?.confidence}; missing: ${missing.join(' ') || '-'}`);
+    expect(recall).toBeGreaterThanOrEqual(0.9);
+    expect(result.source.ocr?.confidence).toBeGreaterThanOrEqual(minOcrConfidence);
   });
 
   it('keeps the text layer of a CV and leaves out an attached page that OCR cannot read', async ({ expect }) => {
