@@ -63,6 +63,19 @@ describe('layOutPageText', () => {
     expect(read.slice(10)).toEqual(Array.from({ length: 10 }, (_, line) => `ستون چپ ${line}`));
   });
 
+  it('keeps a left-to-right stretch in its order inside a right-to-left line, and the reverse', () => {
+    const persian = layOutPageText([
+      run('ایمیل:', 460, 100, { rtl: true }),
+      run('ali@example.com', 380, 100),
+      run('+98 21 1234', 320, 100),
+      run('مهندس نرم\u200Cافزار ارشد در شرکت فناوری تهران', 280, 114, { rtl: true }),
+    ]);
+    // Visually, from the right: "ایمیل:", then one left-to-right stretch that reads "+98 21 1234 ali@example.com".
+    expect(persian.split('\n')[0]).toBe('ایمیل: +98 21 1234 ali@example.com');
+    const english = layOutPageText([run('Referee:', 40, 100), run('כהן', 90, 100, { rtl: true }), run('דוד', 110, 100, { rtl: true }), run('(Haifa)', 130, 100)]);
+    expect(english).toBe('Referee: דוד כהן (Haifa)');
+  });
+
   it('joins glyphs drawn one by one without spaces, and puts spaces at word gaps', () => {
     const word = [...'Résumé'].map((char, index) => run(char, 40 + index * 5, 100));
     const next = run('builder', 40 + 6 * 5 + 3, 100);

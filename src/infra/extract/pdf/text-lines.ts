@@ -81,18 +81,40 @@ function isOverstrike(drawn: PlacedText, run: PlacedText): boolean {
   return drawn.text === run.text && Math.abs(drawn.x - run.x) < near && Math.abs(drawn.y - run.y) < near;
 }
 
+/**
+ * Puts a line's runs in reading order. pdf.js gives each run's text in logical order already; what is left is
+ * the order of the runs (the Unicode bidi rule at run level): the line's base direction decides, and a
+ * stretch of consecutive runs in the other direction (an e-mail in a Persian line, a Hebrew name in an
+ * English one) keeps its own order inside it.
+ */
+function orderRuns(runs: PlacedText[], rtl: boolean): PlacedText[] {
+  const visual = [...runs].sort((p, q) => p.x - q.x);
+  const stretches: PlacedText[][] = [];
+  for (const run of visual) {
+    const stretch = stretches.at(-1);
+    if (stretch?.[0]?.rtl === run.rtl) stretch.push(run);
+    else stretches.push([run]);
+  }
+  const inOrder = stretches.map((stretch) => (stretch[0]?.rtl ? stretch.reverse() : stretch));
+  return (rtl ? inOrder.reverse() : inOrder).flat();
+}
+
+/** Horizontal distance between two runs, whichever side each is on. */
+function horizontalGap(p: PlacedText, q: PlacedText): number {
+  return Math.max(q.x - (p.x + p.width), p.x - (q.x + q.width));
+}
+
 /** Joins runs of one line in reading order, with a space wherever the gap is wider than kerning. */
 function joinRuns(runs: PlacedText[], rtl: boolean): string {
-  const ordered = [...runs].sort((p, q) => (rtl ? q.x + q.width - (p.x + p.width) : p.x - q.x));
   let text = '';
   let previous: PlacedText | undefined;
   const recent: PlacedText[] = [];
-  for (const run of ordered) {
+  for (const run of orderRuns(runs, rtl)) {
     if (recent.some((r) => isOverstrike(r, run))) continue;
     recent.push(run);
     if (recent.length > overstrikeLookBack) recent.shift();
     if (previous) {
-      const gap = rtl ? previous.x - (run.x + run.width) : run.x - (previous.x + previous.width);
+      const gap = horizontalGap(previous, run);
       const spaced = /\s$/u.test(text) || /^\s/u.test(run.text);
       const drawnSpace = run.spaceBefore && gap > 0;
       // A gap as wide as a gutter (a date pushed to the right margin) is kept as a tab, a plain-text column stop.
