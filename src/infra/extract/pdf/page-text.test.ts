@@ -72,7 +72,7 @@ describe('layOutPageText', () => {
     ]);
     // Visually, from the right: "ایمیل:", then one left-to-right stretch that reads "+98 21 1234 ali@example.com".
     expect(persian.split('\n')[0]).toBe('ایمیل: +98 21 1234 ali@example.com');
-    const english = layOutPageText([run('Referee:', 40, 100), run('כהן', 90, 100, { rtl: true }), run('דוד', 110, 100, { rtl: true }), run('(Haifa)', 130, 100)]);
+    const english = layOutPageText([run('Referee:', 40, 100), run('כהן', 84, 100, { rtl: true }), run('דוד', 103, 100, { rtl: true }), run('(Haifa)', 122, 100)]);
     expect(english).toBe('Referee: דוד כהן (Haifa)');
   });
 

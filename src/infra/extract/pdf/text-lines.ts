@@ -81,50 +81,74 @@ function isOverstrike(drawn: PlacedText, run: PlacedText): boolean {
   return drawn.text === run.text && Math.abs(drawn.x - run.x) < near && Math.abs(drawn.y - run.y) < near;
 }
 
+/** Consecutive runs of one direction, in reading order, with their extent on the line. */
+interface Stretch {
+  runs: PlacedText[];
+  x0: number;
+  x1: number;
+}
+
 /**
  * Puts a line's runs in reading order. pdf.js gives each run's text in logical order already; what is left is
  * the order of the runs (the Unicode bidi rule at run level): the line's base direction decides, and a
  * stretch of consecutive runs in the other direction (an e-mail in a Persian line, a Hebrew name in an
  * English one) keeps its own order inside it.
  */
-function orderRuns(runs: PlacedText[], rtl: boolean): PlacedText[] {
-  const visual = [...runs].sort((p, q) => p.x - q.x);
-  const stretches: PlacedText[][] = [];
-  for (const run of visual) {
+function orderStretches(runs: PlacedText[], rtl: boolean): Stretch[] {
+  const stretches: Stretch[] = [];
+  for (const run of [...runs].sort((p, q) => p.x - q.x)) {
     const stretch = stretches.at(-1);
-    if (stretch?.[0]?.rtl === run.rtl) stretch.push(run);
-    else stretches.push([run]);
+    if (stretch?.runs[0]?.rtl === run.rtl) {
+      stretch.runs.push(run);
+      stretch.x1 = Math.max(stretch.x1, run.x + run.width);
+    } else {
+      stretches.push({ runs: [run], x0: run.x, x1: run.x + run.width });
+    }
   }
-  const inOrder = stretches.map((stretch) => (stretch[0]?.rtl ? stretch.reverse() : stretch));
-  return (rtl ? inOrder.reverse() : inOrder).flat();
+  for (const stretch of stretches) if (stretch.runs[0]?.rtl) stretch.runs.reverse();
+  return rtl ? stretches.reverse() : stretches;
 }
 
-/** Horizontal distance between two runs, whichever side each is on. */
-function horizontalGap(p: PlacedText, q: PlacedText): number {
-  return Math.max(q.x - (p.x + p.width), p.x - (q.x + q.width));
+/** Horizontal distance between two extents, whichever side each is on. */
+function horizontalGap(p: { x0: number; x1: number }, q: { x0: number; x1: number }): number {
+  return Math.max(q.x0 - p.x1, p.x0 - q.x1);
+}
+
+function extentOf(run: PlacedText): { x0: number; x1: number } {
+  return { x0: run.x, x1: run.x + run.width };
+}
+
+/** What goes between two runs: a tab at a gutter-wide gap, two spaces at a wide one, a space at a word gap, else nothing. */
+function separator(gap: number, previous: PlacedText, run: PlacedText): string {
+  if (gap > segmentGap * Math.max(previous.size, run.size)) return '\t';
+  if (gap > wideGap * Math.min(previous.size, run.size)) return '  ';
+  if ((run.spaceBefore && gap > 0) || gap > wordGap * Math.min(previous.size, run.size)) return ' ';
+  return '';
 }
 
 /** Joins runs of one line in reading order, with a space wherever the gap is wider than kerning. */
 function joinRuns(runs: PlacedText[], rtl: boolean): string {
   let text = '';
   let previous: PlacedText | undefined;
+  let previousStretch: Stretch | undefined;
   const recent: PlacedText[] = [];
-  for (const run of orderRuns(runs, rtl)) {
-    if (recent.some((r) => isOverstrike(r, run))) continue;
-    recent.push(run);
-    if (recent.length > overstrikeLookBack) recent.shift();
-    if (previous) {
-      const gap = horizontalGap(previous, run);
-      const spaced = /\s$/u.test(text) || /^\s/u.test(run.text);
-      const drawnSpace = run.spaceBefore && gap > 0;
-      // A gap as wide as a gutter (a date pushed to the right margin) is kept as a tab, a plain-text column stop.
-      if (gap > segmentGap * Math.max(previous.size, run.size)) text = `${text.trimEnd()}\t`;
-      // Two spaces for a gap wider than any word space, so that letter-spaced headings keep their word breaks.
-      else if (!spaced && gap > wideGap * Math.min(previous.size, run.size)) text += '  ';
-      else if (!spaced && (drawnSpace || gap > wordGap * Math.min(previous.size, run.size))) text += ' ';
+  for (const stretch of orderStretches(runs, rtl)) {
+    for (const [index, run] of stretch.runs.entries()) {
+      if (recent.some((r) => isOverstrike(r, run))) continue;
+      recent.push(run);
+      if (recent.length > overstrikeLookBack) recent.shift();
+      if (previous) {
+        // Across a change of direction the neighbours on the page are the two stretches, not the two runs.
+        const gap = index === 0 && previousStretch ? horizontalGap(previousStretch, stretch) : horizontalGap(extentOf(previous), extentOf(run));
+        const gapText = separator(gap, previous, run);
+        // A gap as wide as a gutter (a date pushed to the right margin) is kept as a tab, a plain-text column stop.
+        if (gapText === '\t') text = `${text.trimEnd()}\t`;
+        else if (!/\s$/u.test(text) && !/^\s/u.test(run.text)) text += gapText;
+      }
+      text += run.text;
+      previous = run;
     }
-    text += run.text;
-    previous = run;
+    previousStretch = stretch;
   }
   return text;
 }
