@@ -6,14 +6,18 @@ import { rasterisePdfPage } from './rasterise-page.js';
 import { ocrLanguagePath, ocrLanguages } from './tesseract-languages.js';
 
 /**
- * Below this mean word confidence the text is not trusted. Clean 300-dpi scans of Latin text score 85–95;
- * a page in a script without recognition data (Arabic, Chinese, Cyrillic) comes out as confident-looking
- * gibberish around 20–50, and a blurred or skewed phone photo lands between. At 60 a reader would still
- * recognise most words, while below it a CV built from the text would be more invention than reading.
+ * Below this mean word confidence the text is not trusted. Clean 200–300 dpi scans of Latin text score
+ * 85–95 (a scanned CV page measured 93, outlined text 95); a page in a script without recognition data comes
+ * out as gibberish with a low score (a page of Arabic measured 23), and a blurred or skewed phone photo lands
+ * between. At 60 a reader would still recognise most words; below it, a CV built from the text would be
+ * more invention than reading.
  */
 export const minOcrConfidence = 60;
-/** One page should take a few seconds; a page that takes this long is not a CV page worth waiting for. */
-const pageTimeoutMs = 30_000;
+/**
+ * A dense page takes 5–15 s on one core of a small server (13 s measured here for a full CV page); a page
+ * that takes this long is not a CV page worth waiting for.
+ */
+const pageTimeoutMs = 60_000;
 /** Loading both models takes about a second; tesseract.js never settles when its initialisation fails. */
 const startTimeoutMs = 20_000;
 
@@ -33,7 +37,7 @@ function wordConfidences(page: Page): number[] {
 function withTimeout<T>(work: Promise<T>, ms: number): Promise<T> {
   let timer: NodeJS.Timeout | undefined;
   const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new ExtractionError('extraction_timeout', `Reading the scanned pages took longer than ${ms / 1000} s.`)), ms);
+    timer = setTimeout(() => reject(new ExtractionError('extraction_timeout', `Reading the scanned pages took longer than ${ms / 1000} s. Upload the original document (DOCX) or a PDF exported with its text.`)), ms);
   });
   return Promise.race([work, timeout]).finally(() => clearTimeout(timer));
 }

@@ -1,5 +1,5 @@
 import { OPS } from 'pdfjs-dist/legacy/build/pdf.mjs';
-import type { PDFDocumentProxy } from 'pdfjs-dist/legacy/build/pdf.mjs';
+import type { PDFPageProxy } from 'pdfjs-dist/legacy/build/pdf.mjs';
 
 const imageOperators = new Set<number>([
   OPS.paintImageXObject,
@@ -22,17 +22,12 @@ const minPathsForOutlinedText = 50;
  * Whether a page without a text layer may still show text: it draws an image (a scan, a photo of a page)
  * or many paths (outlined text). Only asked of such pages, which OCR would rasterise anyway.
  */
-export async function mayShowTextAsGraphics(doc: PDFDocumentProxy, pageNumber: number): Promise<boolean> {
-  const page = await doc.getPage(pageNumber);
-  try {
-    const operators = await page.getOperatorList();
-    let paths = 0;
-    for (const op of operators.fnArray) {
-      if (imageOperators.has(op)) return true;
-      if (op === OPS.constructPath) paths++;
-    }
-    return paths >= minPathsForOutlinedText;
-  } finally {
-    page.cleanup();
+export async function mayShowTextAsGraphics(page: PDFPageProxy): Promise<boolean> {
+  const operators = await page.getOperatorList();
+  let paths = 0;
+  for (const op of operators.fnArray) {
+    if (imageOperators.has(op)) return true;
+    if (op === OPS.constructPath) paths++;
   }
+  return paths >= minPathsForOutlinedText;
 }

@@ -1,4 +1,4 @@
-import type { PDFDocumentProxy } from 'pdfjs-dist/legacy/build/pdf.mjs';
+import type { PDFDocumentProxy, PDFPageProxy } from 'pdfjs-dist/legacy/build/pdf.mjs';
 import { minOcrConfidence, recognisePdfPages } from '../../ocr/recognise-pdf-pages.js';
 import { ExtractionError } from '../extraction.js';
 import type { ExtractedText, ExtractionLimits } from '../extraction.js';
@@ -18,15 +18,17 @@ function countLetters(text: string): number {
   return text.match(/\p{L}/gu)?.length ?? 0;
 }
 
-async function readTextLayer(doc: PDFDocumentProxy, pageNumber: number): Promise<string> {
-  const page = await doc.getPage(pageNumber);
+/** Runs a pdf.js call on a page; a page that pdf.js cannot parse is a damaged file, not a fault of ours. */
+async function parsePage<T>(doc: PDFDocumentProxy, pageNumber: number, read: (page: PDFPageProxy) => Promise<T>): Promise<T> {
   try {
-    return layOutPageText(await readPlacedText(page));
+    const page = await doc.getPage(pageNumber);
+    try {
+      return await read(page);
+    } finally {
+      page.cleanup();
+    }
   } catch (error) {
-    // A page that pdf.js cannot parse is a damaged file, not a fault of ours.
     throw toExtractionError(error);
-  } finally {
-    page.cleanup();
   }
 }
 
@@ -45,12 +47,12 @@ export async function readPdf(bytes: Uint8Array, limits: ExtractionLimits): Prom
       throw new ExtractionError('too_many_pages', `The PDF has ${doc.numPages} pages; at most ${limits.maxPages} are read. Upload the CV on its own.`);
     }
     const pages: string[] = [];
-    for (let n = 1; n <= doc.numPages; n++) pages.push(await readTextLayer(doc, n));
+    for (let n = 1; n <= doc.numPages; n++) pages.push(layOutPageText(await parsePage(doc, n, readPlacedText)));
     const hasTextLayer = pages.some((page) => countLetters(page) >= minLettersPerTextPage);
 
     const graphicPages: number[] = [];
     for (let n = 1; n <= doc.numPages; n++) {
-      if (countLetters(pages[n - 1] ?? '') < minLettersPerTextPage && (await mayShowTextAsGraphics(doc, n))) graphicPages.push(n);
+      if (countLetters(pages[n - 1] ?? '') < minLettersPerTextPage && (await parsePage(doc, n, mayShowTextAsGraphics))) graphicPages.push(n);
     }
     let ocr: ExtractedText['source']['ocr'];
     // Pages past the OCR budget keep whatever text layer they have; most CVs put their substance first.
