@@ -18,7 +18,7 @@ export interface PlacedText {
 /** The page's text runs with their positions; whitespace-only runs are dropped (gaps say where spaces go). */
 export async function readPlacedText(page: PDFPageProxy): Promise<PlacedText[]> {
   const viewport = page.getViewport({ scale: 1 });
-  const content = await page.getTextContent({ disableNormalization: false });
+  const content = await page.getTextContent();
   const placed: PlacedText[] = [];
   let spaceBefore = false;
   for (const item of content.items) {
@@ -27,11 +27,22 @@ export async function readPlacedText(page: PDFPageProxy): Promise<PlacedText[]> 
       spaceBefore ||= item.str !== '';
       continue;
     }
-    const [a, b, c, d, e, f] = Util.transform(viewport.transform, item.transform) as number[];
-    const size = Math.hypot(c ?? 0, d ?? 0) || Math.hypot(a ?? 0, b ?? 0);
-    // pdf.js widths are in text space scaled to the page; the viewport at scale 1 keeps them in points.
-    // Only drawn glyphs reach the text layer, so a soft hyphen here was printed as a hyphen.
-    placed.push({ text: item.str.replace(/\u00ad/gu, '-'), x: e ?? 0, y: f ?? 0, width: Math.abs(item.width), size: size || 1, rtl: item.dir === 'rtl', spaceBefore });
+    const [a = 1, b = 0, c = 0, d = 1, x = 0, y = 0] = Util.transform(viewport.transform, item.transform) as number[];
+    const size = Math.hypot(c, d) || Math.hypot(a, b) || 1;
+    // Text set vertically (a rotated label in a margin) runs down the page: across it, it is only a line high,
+    // so it must not pass for a line that spans the columns.
+    const vertical = Math.abs(b) > Math.abs(a);
+    placed.push({
+      // Only drawn glyphs reach the text layer, so a soft hyphen here was printed as a hyphen.
+      text: item.str.replace(/\u00ad/gu, '-'),
+      x,
+      y,
+      // pdf.js gives widths in page units; the viewport at scale 1 keeps them in points.
+      width: vertical ? size : Math.abs(item.width),
+      size,
+      rtl: item.dir === 'rtl',
+      spaceBefore,
+    });
     spaceBefore = false;
   }
   return placed;
