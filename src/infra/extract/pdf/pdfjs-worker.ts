@@ -31,7 +31,8 @@ async function loadPatchedWorker(): Promise<void> {
     // Another pdf.js version: the patch point moved. Fail loudly rather than silently lose hyphens.
     throw new Error(`pdf.js worker: expected one format-mark filter in ${workerPath}, found ${occurrences}`);
   }
-  const patched = source.replace(filterInPdfjs, filterKeepingDrawnMarks);
+  // The source-map comment names a file relative to the package, which a data: URL has no base for.
+  const patched = source.replace(filterInPdfjs, filterKeepingDrawnMarks).replace(/^\/\/# sourceMappingURL=.*$/m, '');
   const url = `data:text/javascript;base64,${Buffer.from(patched).toString('base64')}`;
   const module = (await import(url)) as WorkerModule;
   globalThis.pdfjsWorker = { WorkerMessageHandler: module.WorkerMessageHandler };
