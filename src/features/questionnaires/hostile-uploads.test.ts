@@ -3,6 +3,7 @@ import { performance } from 'node:perf_hooks';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { registerPerson } from '../../../test/support/browser.js';
 import { createTestApp, type TestApp } from '../../../test/support/harness.js';
+import { buildArabicScanPdf, buildCorruptPdf, buildManyPagesPdf, buildScannedCvPdf, buildTruncatedPdf, encryptedPdf } from '../../../test/support/generated-pdfs.js';
 import { billionLaughsDocx, lyingZipBombDocx, truncatedDocx, xxeDocx, zipBombDocx } from '../../../test/support/hostile-files.js';
 import { multipartBody } from '../../../test/support/multipart.js';
 import { waitFor } from '../../../test/support/wait-for.js';
@@ -50,7 +51,7 @@ describe('uploads that cannot be read', () => {
         const body = (await testApp.app.inject({ method: 'GET', url: `/cv/questionnaire/${id}/`, headers: person.auth })).json<Questionnaire>();
         return body.extraction_status === 'succeeded' || body.extraction_status === 'failed' ? body : undefined;
       },
-      30_000,
+      90_000,
       `extraction of ${id}`,
     );
   }
@@ -61,7 +62,12 @@ describe('uploads that cannot be read', () => {
     return questionnaire.body + cv.body;
   }
 
-  const cases: [string, () => Buffer, string][] = [
+  const cases: [string, () => Uint8Array | Promise<Uint8Array>, string][] = [
+    ['a PDF protected by a password', encryptedPdf, 'pdf_encrypted'],
+    ['a corrupt PDF', () => buildCorruptPdf(), 'file_corrupt'],
+    ['a truncated PDF', () => buildTruncatedPdf(), 'file_corrupt'],
+    ['a 5000-page PDF', () => buildManyPagesPdf(5000), 'too_many_pages'],
+    ['an image-only PDF in a script without OCR data', buildArabicScanPdf, 'no_text_layer'],
     ['a ZIP bomb posing as a DOCX', () => zipBombDocx(), 'file_too_large'],
     ['a ZIP bomb whose directory lies about its sizes', () => lyingZipBombDocx(), 'file_too_large'],
     ['a DOCX with an external XML entity', xxeDocx, 'file_corrupt'],
@@ -72,7 +78,7 @@ describe('uploads that cannot be read', () => {
   for (const [what, make, code] of cases) {
     it(`fails ${what} with ${code}, answering meanwhile and changing nothing else`, async () => {
       const before = await bystanderState();
-      const created = await upload(owner, make(), 'cv.docx');
+      const created = await upload(owner, Buffer.from(await make()), 'cv');
       // The API answers while the file is read in a worker thread.
       const started = performance.now();
       const me = await testApp.app.inject({ method: 'GET', url: '/auth/user/', headers: owner.auth });
@@ -86,6 +92,32 @@ describe('uploads that cannot be read', () => {
       const cv = await testApp.app.inject({ method: 'GET', url: `/cv/questionnaire/${created.id}/cv/`, headers: owner.auth });
       expect(cv.statusCode).toBe(409);
       expect(await bystanderState()).toBe(before);
-    });
+    }, 120_000);
   }
+});
+
+describe('an upload that takes longer to read than allowed', () => {
+  it('fails with extraction_timeout, and the thread that read it is ended', async () => {
+    const testApp = await createTestApp('pglite', { EXTRACTION_TIMEOUT_SECONDS: '1' });
+    const worker = startWorker(testApp.services, testApp.features);
+    try {
+      const person = await registerPerson(testApp.app, 'patient');
+      // A scan needs OCR, which takes seconds.
+      const { payload, contentType } = await multipartBody(fields, { resume: { bytes: await buildScannedCvPdf(), fileName: 'scan.pdf' } });
+      const created = await testApp.app.inject({ method: 'POST', url: '/cv/questionnaire/', headers: { ...person.auth, 'content-type': contentType }, payload });
+      const id = created.json<Questionnaire>().id;
+      const done = await waitFor(
+        async () => {
+          const body = (await testApp.app.inject({ method: 'GET', url: `/cv/questionnaire/${id}/`, headers: person.auth })).json<Questionnaire>();
+          return body.extraction_status === 'failed' || body.extraction_status === 'succeeded' ? body : undefined;
+        },
+        30_000,
+        'the timeout',
+      );
+      expect(done.extraction_error).toEqual({ code: 'extraction_timeout', message: expect.stringContaining('1 s') as string });
+    } finally {
+      await worker.stop(1000);
+      await testApp.close();
+    }
+  }, 60_000);
 });
