@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { describe, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import {
   buildArabicScanPdf,
   buildCvWithUnreadableScanPdf,
@@ -18,9 +18,10 @@ import { minOcrConfidence } from './recognise-pdf-pages.js';
 
 const fixtureDir = path.resolve(import.meta.dirname, '../../../test/fixtures');
 
-// The two recognitions run side by side: each takes seconds of one core.
-describe.concurrent('OCR of PDFs without a text layer', () => {
-  it('reads a scanned CV page with at least 90 percent of its words and flags it as OCR', async ({ expect }) => {
+// Recognising a full page takes 10–13 s of one core here. The tests run one after the other, so that the
+// suites running beside them keep a core (side by side they starved them and each other).
+describe('OCR of PDFs without a text layer', { timeout: 90_000 }, () => {
+  it('reads a scanned CV page with at least 90 percent of its words and flags it as OCR', async () => {
     const started = performance.now();
     const result = await readPdf(await buildScannedCvPdf(), defaultExtractionLimits);
     const reference = readFileSync(path.join(fixtureDir, scannedFixture.reference), 'utf8');
@@ -35,7 +36,7 @@ describe.concurrent('OCR of PDFs without a text layer', () => {
     expect(result.source.ocr?.confidence).toBeLessThanOrEqual(100);
   });
 
-  it('refuses an image-only page in a script without OCR data as no_text_layer, saying what to do', async ({ expect }) => {
+  it('refuses an image-only page in a script without OCR data as no_text_layer, saying what to do', async () => {
     const error: unknown = await readPdf(await buildArabicScanPdf(), defaultExtractionLimits).then(
       () => undefined,
       (thrown: unknown) => thrown,
@@ -49,7 +50,7 @@ describe.concurrent('OCR of PDFs without a text layer', () => {
     console.log(`image-only Arabic page: ${(error as ExtractionError).message}`);
   });
 
-  it('reads a page whose text was turned into outlines', async ({ expect }) => {
+  it('reads a page whose text was turned into outlines', async () => {
     const result = await readPdf(await buildOutlinedTextPdf(), defaultExtractionLimits);
     const { recall, missing } = wordRecall(outlinedTextLines.join('\n'), repairExtractedText(result.text));
     console.log(`outlined text: recall ${(recall * 100).toFixed(2)}%, confidence ${result.source.ocr?.confidence}; missing: ${missing.join(' ') || '-'}`);
@@ -57,14 +58,14 @@ describe.concurrent('OCR of PDFs without a text layer', () => {
     expect(result.source.ocr?.confidence).toBeGreaterThanOrEqual(minOcrConfidence);
   });
 
-  it('keeps the text layer of a CV and leaves out an attached page that OCR cannot read', async ({ expect }) => {
+  it('keeps the text layer of a CV and leaves out an attached page that OCR cannot read', async () => {
     const result = await readPdf(await buildCvWithUnreadableScanPdf(), defaultExtractionLimits);
     const reference = readFileSync(path.join(fixtureDir, scannedFixture.reference), 'utf8');
     expect(result.source).toEqual({ type: 'pdf', pages: 2 });
     expect(wordRecall(reference, repairExtractedText(result.text)).recall).toBe(1);
   });
 
-  it('does not read a scan when the OCR budget is spent, and refuses it as no_text_layer', async ({ expect }) => {
+  it('does not read a scan when the OCR budget is spent, and refuses it as no_text_layer', async () => {
     const scan = await buildImageOnlyPdf(new Uint8Array(readFileSync(path.join(fixtureDir, 'cvs/john-doe_pandoc-latex.pdf'))), 1, 72);
     const error: unknown = await readPdf(scan, { ...defaultExtractionLimits, maxOcrPages: 0 }).then(
       () => undefined,
