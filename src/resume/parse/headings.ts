@@ -78,7 +78,7 @@ const PHRASES: Record<SectionKey, string> = {
 const ENGLISH_MODIFIERS = new Set(['professional', 'relevant', 'selected', 'technical', 'key', 'core', 'academic', 'other', 'additional', 'personal', 'recent', 'work', 'industry', 'research']);
 
 /** Lower case, no accents, punctuation as spaces: how headings are compared. */
-export function headingKey(text: string): string {
+function headingKey(text: string): string {
   return text
     .normalize('NFD')
     .replace(/[\u0300-\u036f]/g, '')
