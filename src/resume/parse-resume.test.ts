@@ -91,6 +91,52 @@ describe('parseResume on the fixture CVs', () => {
     }
   });
 
+  it('reads the sidebar CV when the lines of each column are kept together, as our extractor gives them', () => {
+    const sidebarFirst = `John Doe
+Creative and Innovative Web
+Developer
+Pleasantville, CA 94588
+(555) 123-4567
+john.doe@gmail.com
+Skills
+Web Technologies
+HTML5, JavaScript, PHP, Python
+Experience
+Creative Solutions Inc.
+January 2019 to Present
+Senior Web Developer
+San Francisco, CA
+Spearheaded the redesign of the main product website, resulting in a 40%
+increase in user engagement.
+TechAdvancers
+June 2016 to December 2018
+Web Developer
+San Jose, CA
+Optimized application performance, achieving a 30% reduction in load times.
+Education
+University of California
+August 2012 to May 2016
+Bachelor's in Computer Science
+Projects
+E-Commerce Platform
+Project Lead
+Led the development of a full-stack e-commerce platform, improving sales
+conversion by 25%.
+`;
+    const expected = cases.find((entry) => entry.file === 'reactive-resume_gengar_sidebar.pdf')?.expected;
+    if (expected === undefined) throw new Error('no expectation for the sidebar CV');
+    const { resume } = parseResume(sidebarFirst);
+    expect(compareWithExpected(resume, expected).failures).toEqual([]);
+    expect(resume.work?.[1]).toMatchObject({ location: 'San Jose, CA', startDate: '2016-06', endDate: '2018-12' });
+    expect(resume.projects).toEqual([
+      {
+        name: 'E-Commerce Platform',
+        roles: ['Project Lead'],
+        description: 'Led the development of a full-stack e-commerce platform, improving sales conversion by 25%.',
+      },
+    ]);
+  });
+
   it('gives output that validates against the JSON Resume schema, takes every string from the text, and warns of nothing', async () => {
     for (const { file } of cases) {
       const text = await fixtureText(file);

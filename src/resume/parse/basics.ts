@@ -12,7 +12,7 @@ const DOCUMENT_WORDS = /^(?:curriculum vitae|cv|resume|résumé|lebenslauf|curr�
 const CJK = /^[\p{Script=Han}\p{Script=Hangul}\p{Script=Hiragana}\p{Script=Katakana}·・ ]{2,12}$/u;
 
 /** Whether a line reads as a person's name: two to five capitalised words (or a short CJK/RTL name). */
-export function looksLikeName(text: string): boolean {
+function looksLikeName(text: string): boolean {
   const line = text.trim();
   if (line.length > 60 || /[\d@:/|•,;()]/u.test(line)) return false;
   if (DOCUMENT_WORDS.test(line) || sectionOfHeading(line) !== undefined || hasTitleWord(line)) return false;

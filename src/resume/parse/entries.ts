@@ -103,7 +103,7 @@ function takeScore(text: string, draft: EntryDraft): string {
 const newDraft = (): EntryDraft => ({ before: [], anchor: [], after: [], bullets: [], prose: [] });
 
 function piecesOf(line: SortedLine, index: number, draft: EntryDraft, inEducation: boolean): Piece[] {
-  return splitPieces(takeScore(line.text, draft), index, inEducation);
+  return splitPieces(inEducation ? takeScore(line.text, draft) : line.text, index, inEducation);
 }
 
 const PRIMARY = (inEducation: boolean) => (piece: Piece) => inEducation ? piece.role === 'school' : piece.role === 'org';

@@ -64,7 +64,7 @@ describe('runInHeading', () => {
       rest: 'Experienced software developer with 5+ years',
     });
     expect(runInHeading('SKILLS Programming Languages: Python, JavaScript')).toEqual({ section: 'skills', rest: 'Programming Languages: Python, JavaScript' });
-    expect(runInHeading('CERTIFICATIONS • AWS Certified')).toEqual({ section: 'certificates', rest: 'AWS Certified' });
+    expect(runInHeading('CERTIFICATIONS • AWS Certified')).toEqual({ section: 'certificates', rest: '• AWS Certified' });
     expect(runInHeading('Skills: Python, Go')).toEqual({ section: 'skills', rest: 'Python, Go' });
   });
 
@@ -73,5 +73,7 @@ describe('runInHeading', () => {
     expect(runInHeading('Education matters to our team')).toBeUndefined();
     expect(runInHeading('• Education: Bachelor of Science')).toBeUndefined();
     expect(runInHeading('Thesis: Efficient Neural Architecture Search')).toBeUndefined();
+    expect(runInHeading('Project Lead')).toBeUndefined();
+    expect(runInHeading('PROJECT MANAGER')).toBeUndefined();
   });
 });

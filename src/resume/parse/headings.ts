@@ -78,7 +78,7 @@ const PHRASES: Record<SectionKey, string> = {
 const ENGLISH_MODIFIERS = new Set(['professional', 'relevant', 'selected', 'technical', 'key', 'core', 'academic', 'other', 'additional', 'personal', 'recent', 'work', 'industry', 'research']);
 
 /** Lower case, no accents, punctuation as spaces: how headings are compared. */
-export function headingKey(text: string): string {
+function headingKey(text: string): string {
   return text
     .normalize('NFD')
     .replace(/[\u0300-\u036f]/g, '')
@@ -175,10 +175,12 @@ export function runInHeading(line: string): RunInHeading | undefined {
     if (section === undefined || (section === 'other' && !isUpper(head))) continue;
     const next = rest.charAt(0);
     const capitalised = /[\p{Lu}•▪‣◦*(\d]/u.test(next);
+    // A short capitalised rest is more often a title ("Project Lead", "PROJECT MANAGER") than a section's text.
+    const long = rest.split(' ').length >= 3;
     if (isUpper(head) && !isUpper(rest.split(' ')[0] ?? '')) return { section, rest };
-    if (isUpper(head) && capitalised) return { section, rest };
+    if (isUpper(head) && capitalised && long) return { section, rest };
     const titleCase = head.split(' ').every((word) => /^\p{Lu}/u.test(word) || /^(?:and|of|&)$/u.test(word));
-    if (titleCase && capitalised && !isUpper(head)) return { section, rest };
+    if (titleCase && capitalised && long && !isUpper(head)) return { section, rest };
   }
   return undefined;
 }

@@ -11,7 +11,7 @@ import type {
 } from '../json-resume.js';
 import { continues, endsSentence, fullWidth, joinSplitRanges, recutInlineBullets, splitBullet } from './blocks.js';
 import { findDates, type FoundDates } from './dates.js';
-import { isLocation } from './roles.js';
+import { hasTitleWord, isLocation } from './roles.js';
 import { squash, type CvLine } from './text.js';
 
 /** One item of a list-like section: its first line, the lines under it, its bullets and its date. */
@@ -197,7 +197,21 @@ export function parsePublications(lines: CvLine[]): Static<typeof ResumePublicat
 
 /** Projects: a name line (or "Name: description"), its description, its bullets, its dates. */
 export function parseProjects(lines: CvLine[]): Static<typeof ResumeProject>[] {
-  return listItems(lines, true).map((item) => {
+  // A job title right under a project's name ("E-Commerce Platform / Project Lead") is its role.
+  const items: (ListItem & { roles?: string[] })[] = [];
+  for (const item of listItems(lines, true)) {
+    const previous = items[items.length - 1];
+    const previousBare = previous !== undefined && previous.details.length === 0 && previous.bullets.length === 0 && previous.roles === undefined;
+    if (previous !== undefined && previousBare && hasTitleWord(item.title) && item.title.split(' ').length <= 5) {
+      previous.roles = [item.title];
+      previous.details.push(...item.details);
+      previous.bullets.push(...item.bullets);
+      if (item.dates !== undefined) previous.dates ??= item.dates;
+      continue;
+    }
+    items.push(item);
+  }
+  return items.map((item) => {
     const [name, inline] = nameAndRest(item.title);
     const description = [...(inline === undefined ? [] : [inline]), ...item.details].join('\n');
     const startDate = item.dates?.start;
@@ -206,6 +220,7 @@ export function parseProjects(lines: CvLine[]): Static<typeof ResumeProject>[] {
       name,
       ...(description !== '' ? { description } : {}),
       ...(item.bullets.length > 0 ? { highlights: item.bullets } : {}),
+      ...(item.roles !== undefined ? { roles: item.roles } : {}),
       ...(startDate !== undefined ? { startDate } : {}),
       ...(endDate !== undefined ? { endDate } : {}),
     };

@@ -12,7 +12,7 @@ const LEGAL_FORM = /^(?:inc|ltd|llc|llp|plc|gmbh|ag|corp|co|s\.?a|sas|sarl|s\.?l
 const SEPARATORS = /\s+(?:at|@|chez|bei|en|presso|em|в)\s+|\s+[|–—]\s+|\s+-\s+|\s*[,;，；|،؛]\s*/u;
 
 /** Strips the debris a removed date leaves around a piece ("Date:", "Graduated:", a lone comma). */
-export function cleanPiece(text: string): string {
+function cleanPiece(text: string): string {
   return text
     .replace(/^[\s,;:|·•–—-]+|[\s,;:|·•–—-]+$/gu, '')
     .replace(/^(?:dates?|period|graduated|graduation|expected|zeitraum|période|periodo|período|период|时间|日期|تاریخ)\s*[:：]?\s*/iu, '')

@@ -58,7 +58,7 @@ export const hasTitleWord = (text: string) => TITLE.test(lowerSameLength(text));
 /** Whether a piece names a school or university. */
 export const hasSchoolWord = (text: string) => SCHOOL.test(lowerSameLength(text));
 /** Whether a piece names a degree. */
-export const hasDegreeWord = (text: string) => DEGREE.test(lowerSameLength(text));
+const hasDegreeWord = (text: string) => DEGREE.test(lowerSameLength(text));
 /** Whether a piece names a company (a legal form or an organisation noun). */
 export const hasOrgWord = (text: string) => ORG.test(lowerSameLength(text));
 
