@@ -3,15 +3,14 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { registerPerson } from '../../../test/support/browser.js';
 import { compareWithExpected, type CvExpectation } from '../../../test/support/cv-expectations.js';
 import { buildNonEmbeddedCjkPdf, buildScannedCvPdf, buildScriptCvPdf, nonEmbeddedCjkLines, scannedFixture, scriptSamples, type GeneratedScript } from '../../../test/support/generated-pdfs.js';
+import { extractionSettled } from '../../../test/support/extraction.js';
 import { createTestApp, type TestApp } from '../../../test/support/harness.js';
 import { multipartBody } from '../../../test/support/multipart.js';
-import { waitFor } from '../../../test/support/wait-for.js';
 import { wordRecall } from '../../infra/extract/word-recall.js';
 import { startWorker, type RunningWorker } from '../../process/worker-role.js';
 import type { JsonResume } from '../../resume/json-resume.js';
 
 type Person = Awaited<ReturnType<typeof registerPerson>>;
-type Questionnaire = { id: number; extraction_status: string | null; extraction_error: { code: string; message: string } | null };
 type Cv = { text: string; resume: JsonResume; warnings: { code: string }[]; source: { type: string; pages: number; ocr?: { confidence: number } } };
 
 const FIXTURES = 'test/fixtures/cvs';
@@ -44,16 +43,8 @@ describe('fixture CVs uploaded through the API', () => {
     const { payload, contentType } = await multipartBody(fields, { resume: { bytes, fileName } });
     const created = await testApp.app.inject({ method: 'POST', url: '/api/questionnaire/', headers: { ...person.auth, 'content-type': contentType }, payload });
     expect(created.statusCode, created.body).toBe(201);
-    const id = created.json<Questionnaire>().id;
-    const done = await waitFor(
-      async () => {
-        const body = (await testApp.app.inject({ method: 'GET', url: `/cv/questionnaire/${id}/`, headers: person.auth })).json<Questionnaire>();
-        return body.extraction_status === 'succeeded' || body.extraction_status === 'failed' ? body : undefined;
-      },
-      90_000,
-      `extraction of ${fileName}`,
-      100,
-    );
+    const id = created.json<{ id: number }>().id;
+    const done = await extractionSettled(testApp.app, person.auth, id, 90_000);
     expect(done.extraction_error, fileName).toBeNull();
     const cv = await testApp.app.inject({ method: 'GET', url: `/cv/questionnaire/${id}/cv/`, headers: person.auth });
     expect(cv.statusCode).toBe(200);

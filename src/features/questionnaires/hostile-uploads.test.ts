@@ -2,15 +2,15 @@ import { readFile } from 'node:fs/promises';
 import { performance } from 'node:perf_hooks';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { registerPerson } from '../../../test/support/browser.js';
+import { extractionSettled, type QuestionnaireState } from '../../../test/support/extraction.js';
 import { createTestApp, type TestApp } from '../../../test/support/harness.js';
 import { buildArabicScanPdf, buildCorruptPdf, buildManyPagesPdf, buildScannedCvPdf, buildTruncatedPdf, encryptedPdf } from '../../../test/support/generated-pdfs.js';
 import { billionLaughsDocx, lyingZipBombDocx, truncatedDocx, xxeDocx, zipBombDocx } from '../../../test/support/hostile-files.js';
 import { multipartBody } from '../../../test/support/multipart.js';
-import { waitFor } from '../../../test/support/wait-for.js';
 import { startWorker, type RunningWorker } from '../../process/worker-role.js';
 
 type Person = Awaited<ReturnType<typeof registerPerson>>;
-type Questionnaire = { id: number; extraction_status: string | null; extraction_error: { code: string; message: string } | null };
+type Questionnaire = QuestionnaireState;
 
 const fields = { position: 'Engineer', industry: 'Software', experience_level: '0-2', company_size: 'small', application_timeline: 'immediate' };
 
@@ -45,16 +45,7 @@ describe('uploads that cannot be read', () => {
     return response.json<Questionnaire>();
   }
 
-  function settled(person: Person, id: number): Promise<Questionnaire> {
-    return waitFor(
-      async () => {
-        const body = (await testApp.app.inject({ method: 'GET', url: `/cv/questionnaire/${id}/`, headers: person.auth })).json<Questionnaire>();
-        return body.extraction_status === 'succeeded' || body.extraction_status === 'failed' ? body : undefined;
-      },
-      90_000,
-      `extraction of ${id}`,
-    );
-  }
+  const settled = (person: Person, id: number) => extractionSettled(testApp.app, person.auth, id, 90_000);
 
   async function bystanderState(): Promise<string> {
     const questionnaire = await testApp.app.inject({ method: 'GET', url: `/cv/questionnaire/${bystandersId}/`, headers: bystander.auth });
@@ -106,14 +97,7 @@ describe('an upload that takes longer to read than allowed', () => {
       const { payload, contentType } = await multipartBody(fields, { resume: { bytes: await buildScannedCvPdf(), fileName: 'scan.pdf' } });
       const created = await testApp.app.inject({ method: 'POST', url: '/cv/questionnaire/', headers: { ...person.auth, 'content-type': contentType }, payload });
       const id = created.json<Questionnaire>().id;
-      const done = await waitFor(
-        async () => {
-          const body = (await testApp.app.inject({ method: 'GET', url: `/cv/questionnaire/${id}/`, headers: person.auth })).json<Questionnaire>();
-          return body.extraction_status === 'failed' || body.extraction_status === 'succeeded' ? body : undefined;
-        },
-        30_000,
-        'the timeout',
-      );
+      const done = await extractionSettled(testApp.app, person.auth, id);
       expect(done.extraction_error).toEqual({ code: 'extraction_timeout', message: expect.stringContaining('1 s') as string });
     } finally {
       await worker.stop(1000);

@@ -1,4 +1,4 @@
-import { extractionErrorCodes, type ExtractionErrorCode } from '../../infra/extract/extraction.js';
+import { extractionErrorCodes } from '../../infra/extract/extraction.js';
 import type { CvRow, QuestionnaireRecord } from './repository.js';
 import type { CvBody, QuestionnaireBody } from './schema.js';
 
@@ -9,7 +9,7 @@ function extractionErrorOf(record: QuestionnaireRecord): QuestionnaireBody['extr
   const extraction = record.extraction;
   if (extraction?.status !== 'failed') return null;
   if (extraction.errorCode && knownCodes.has(extraction.errorCode)) {
-    return { code: extraction.errorCode as ExtractionErrorCode, message: extraction.error ?? '' };
+    return { code: extraction.errorCode, message: extraction.error ?? '' };
   }
   return { code: 'internal_error', message: 'The file could not be read because of a server error. Upload it again, or try later.' };
 }

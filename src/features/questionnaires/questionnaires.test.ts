@@ -2,14 +2,14 @@ import { readFile } from 'node:fs/promises';
 import type { LightMyRequestResponse } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { registerPerson } from '../../../test/support/browser.js';
+import { extractionSettled, type QuestionnaireState } from '../../../test/support/extraction.js';
 import { createTestApp, storageTargets, type TestApp } from '../../../test/support/harness.js';
 import { htmlPage, pngRenamedAsPdf, zeroByteFile } from '../../../test/support/hostile-files.js';
 import { multipartBody, type FilePart } from '../../../test/support/multipart.js';
-import { waitFor } from '../../../test/support/wait-for.js';
 import { startWorker, type RunningWorker } from '../../process/worker-role.js';
 
 type Person = Awaited<ReturnType<typeof registerPerson>>;
-type Questionnaire = Record<string, unknown> & { id: number; resume: string | null; extraction_status: string | null };
+type Questionnaire = QuestionnaireState & { resume: string | null; [field: string]: unknown };
 
 const fields = {
   position: 'Backend Engineer',
@@ -47,16 +47,7 @@ for (const target of storageTargets()) {
       return testApp.app.inject({ method, url, headers: { ...alice.auth, 'content-type': contentType }, payload });
     }
 
-    async function settled(id: number): Promise<Questionnaire> {
-      return waitFor(
-        async () => {
-          const body = (await json('GET', `/cv/questionnaire/${id}/`)).json<Questionnaire>();
-          return body.extraction_status === 'succeeded' || body.extraction_status === 'failed' ? body : undefined;
-        },
-        30_000,
-        `the extraction of questionnaire ${id}`,
-      );
-    }
+    const settled = (id: number) => extractionSettled<Questionnaire>(testApp.app, alice.auth, id);
 
     it('creates from JSON with the upstream fields, and cleans text before checking its limits', async () => {
       const response = await json('POST', '/cv/questionnaire/', {

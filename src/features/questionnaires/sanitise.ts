@@ -8,7 +8,7 @@ const COMMENTS = /<!--[\s\S]*?(-->|$)/g;
 const TAGS = /<\/?[a-z!?][^<>]*(>|$)/gi;
 // C0 controls except tab and line breaks, DEL, C1 controls, and the invisible format characters
 // that only ever arrive by accident or to disguise text (zero-width spaces, bidi overrides, BOM).
-const CONTROLS = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F-\u009F\u200B\u202A-\u202E\u2066-\u2069\uFEFF]/g;
+const CONTROLS = /(?![\t\n\r])[\p{Cc}\u200B\u202A-\u202E\u2066-\u2069\uFEFF]/gu;
 
 function stripMarkup(value: string): string {
   return value.replace(HIDDEN_ELEMENTS, ' ').replace(COMMENTS, ' ').replace(TAGS, ' ').replace(CONTROLS, '');

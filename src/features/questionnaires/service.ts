@@ -279,7 +279,5 @@ export class QuestionnaireService {
 
 /** A JSON Resume document as stored: checked, with the properties the schema does not know dropped. */
 function cleanResume(document: JsonResume): JsonResume {
-  const copy = Value.Clone(document);
-  Value.Clean(JsonResume, copy);
-  return copy as JsonResume;
+  return Value.Clean(JsonResume, Value.Clone(document)) as JsonResume;
 }
