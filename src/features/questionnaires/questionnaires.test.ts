@@ -76,6 +76,26 @@ for (const target of storageTargets()) {
       expect(blank.json()).toEqual({ industry: ['This field may not be blank.'] });
     });
 
+    it('takes a form-encoded body as the upstream did', async () => {
+      const response = await testApp.app.inject({
+        method: 'POST',
+        url: '/cv/questionnaire/',
+        headers: { ...alice.auth, 'content-type': 'application/x-www-form-urlencoded' },
+        payload: new URLSearchParams({ ...fields, position: 'Form <b>Engineer</b>' }).toString(),
+      });
+      expect(response.statusCode, response.body).toBe(201);
+      expect(response.json()).toMatchObject({ position: 'Form Engineer', application_timeline: 'immediate', resume: null });
+    });
+
+    it('reads a job advert uploaded by mistake, and warns that it is not a CV', async () => {
+      const advert = await readFile('test/fixtures/jobs/backend-developer-python-django_india.txt');
+      const created = (await upload('POST', '/cv/questionnaire/', fields, { bytes: advert, fileName: 'cv.txt' })).json<Questionnaire>();
+      expect((await settled(created.id)).extraction_status).toBe('succeeded');
+      const cv = (await json('GET', `/cv/questionnaire/${created.id}/cv/`)).json<{ warnings: { code: string; confidence?: number }[] }>();
+      const warning = cv.warnings.find((item) => item.code === 'not_a_cv');
+      expect(warning?.confidence).toBeGreaterThan(0.5);
+    });
+
     it('refuses bad choices and missing fields with field errors', async () => {
       const response = await json('POST', '/cv/questionnaire/', { ...fields, experience_level: '5-7', company_size: 'large', industry: undefined });
       expect(response.statusCode).toBe(400);
