@@ -106,19 +106,24 @@ export function toLines(text: string): CvLine[] {
     .filter((line) => line !== '')
     .forEach((line, at) => {
       const key = furniture(line);
-      if (key !== line && key !== '') numbered.set(key, [...(numbered.get(key) ?? []), { page: Number(line.slice(key.length).replace(/\D/g, '')), at }]);
+      if (key === line || key === '') return;
+      const seen = numbered.get(key) ?? [];
+      seen.push({ page: Number(line.slice(key.length).replace(/\D/g, '')), at });
+      numbered.set(key, seen);
     });
-  const counting = (line: string) => {
-    const seen = numbered.get(furniture(line)) ?? [];
-    return (
-      seen.length >= 2 &&
-      seen.length === totals.get(furniture(line)) &&
-      (seen[0]?.page ?? 0) <= 2 &&
-      seen.every((one, i) => i === 0 || (one.page === (seen[i - 1]?.page ?? 0) + 1 && one.at - (seen[i - 1]?.at ?? 0) >= PAGE_LINES))
-    );
-  };
+  const footers = new Set(
+    [...numbered.entries()]
+      .filter(
+        ([key, seen]) =>
+          seen.length >= 2 &&
+          seen.length === totals.get(key) &&
+          (seen[0]?.page ?? 0) <= 2 &&
+          seen.every((one, i) => i === 0 || (one.page === (seen[i - 1]?.page ?? 0) + 1 && one.at - (seen[i - 1]?.at ?? 0) >= PAGE_LINES)),
+      )
+      .map(([key]) => key),
+  );
   const repeated = (line: string) =>
-    counting(line) ||
+    footers.has(furniture(line)) ||
     (pageLines.length > 2 &&
     (edgeCounts.get(furniture(line)) ?? 0) >= 2 &&
     (totals.get(furniture(line)) ?? 0) <= pageLines.length &&
