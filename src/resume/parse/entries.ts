@@ -2,8 +2,8 @@ import type { ResumeEducationEntry, ResumeWorkEntry } from '../json-resume.js';
 import { continues, endsSentence, fullWidth, joinSplitRanges, recutInlineBullets, splitBullet } from './blocks.js';
 import { findDates, type FoundDates } from './dates.js';
 import { splitPieces, type Piece } from './pieces.js';
-import { hasSchoolWord, hasTitleWord, titleEnd } from './roles.js';
-import { squash, type CvLine } from './text.js';
+import { degreeEnd, hasSchoolWord, hasTitleWord, isLocation, titleEnd } from './roles.js';
+import { squash, squashCells, type CvLine } from './text.js';
 
 type LineKind = 'date' | 'head' | 'body';
 
@@ -30,9 +30,29 @@ const SCORE = /(?:\b(?:c?gpa|grade|note|nota|moyenne|durchschnitt|abschlussnote|
 // "2 years 10 months", "4 mos": a duration the CV tool computed from the dates, not a header.
 const DURATION = /^(?:\d{1,2}\s*(?:years?|yrs?|months?|mos?|jahre?|monate?|ans?|mois|años?|meses|anni|mesi|anos|лет|года?|месяц(?:а|ев)?|年|个月|سال|ماه)\s*){1,2}$/iu;
 
+// Long titles are capitalised throughout ("Founding Member & Site Reliability Engineer & …"); sentences are not.
+function longSentence(text: string): boolean {
+  const words = text.split(' ').length;
+  const lowerWords = text.split(' ').filter((word) => /^\p{Ll}/u.test(word) && !/^(?:and|of|the|for|in|at|de|du|des|la|le|und|für|y|e|di|da|do|и|в)$/u.test(word)).length;
+  return words >= 14 || (words >= 7 && lowerWords >= 3);
+}
+
+const readsAsProse = (text: string) => longSentence(text) || endsSentence(text);
+
+/** A cell that is a date or a period and nothing else ("Oct 2016 – Present"). */
+function dateCell(cell: string): FoundDates | undefined {
+  const dates = findDates(cell);
+  if (dates === undefined) return undefined;
+  const rest = squash(cell.slice(0, dates.index) + ' ' + cell.slice(dates.index + dates.length));
+  return rest.split(' ').length <= 2 ? dates : undefined;
+}
+
 /** Sorts each line into a date line, a header line or body text, joining wrapped continuations. */
 function sortLines(allLines: CvLine[]): SortedLine[] {
-  const lines = allLines.filter((line) => !DURATION.test(line.text));
+  // A duration the CV tool set in its own column ("uptime\t2 years 10 months") is dropped like a lone one.
+  const lines = allLines
+    .map((line) => (line.text.includes('\t') ? { ...line, text: line.text.split('\t').filter((cell) => !DURATION.test(cell.trim())).join('\t') } : line))
+    .filter((line) => line.text.trim() !== '' && !DURATION.test(line.text));
   const texts = lines.map((line) => line.text);
   const width = fullWidth(texts);
   const counts = new Map<string, number>();
@@ -43,29 +63,43 @@ function sortLines(allLines: CvLine[]): SortedLine[] {
   const highlightBullet = [...counts.entries()].sort((a, b) => b[1] - a[1])[0]?.[0] ?? '';
   const out: SortedLine[] = [];
   texts.forEach((raw, index) => {
-    const { bullet, text } = splitBullet(raw);
+    const { bullet, text: cellText } = splitBullet(raw);
+    const text = squash(cellText);
     const previous = out[out.length - 1];
+    // A bullet line with a place or a date in a column of its own names an entry ("• Google\tMountain
+    // View, CA"), unless its text is a sentence: then the date beside it is its entry's ("• Built …\tJune 2023").
+    const cells = cellText.split('\t');
+    const left = squash(cells.slice(0, -1).join(' '));
+    const right = cells.length > 1 ? (cells[cells.length - 1] ?? '') : '';
+    const rightDates = right === '' ? undefined : dateCell(right);
+    const tabEntry = bullet !== '' && left !== '' && (rightDates !== undefined || isLocation(right.trim()));
+    if (tabEntry && readsAsProse(left)) {
+      if (rightDates !== undefined) out.push({ kind: 'date', text: '', bulleted: false, dates: rightDates });
+      out.push({ kind: 'body', text: left, bulleted: true });
+      return;
+    }
     const words = text.split(' ').length;
     const neighbourBullet = (at: number) => splitBullet(texts[at] ?? '').bullet;
     const headBullet =
-      bullet !== '' &&
+      tabEntry ||
+      (bullet !== '' &&
       words <= 8 &&
       !endsSentence(text) &&
-      (bullet !== highlightBullet || (neighbourBullet(index + 1) !== bullet && neighbourBullet(index - 1) !== bullet && previous?.kind !== 'date'));
+      (bullet !== highlightBullet || (neighbourBullet(index + 1) !== bullet && neighbourBullet(index - 1) !== bullet && previous?.kind !== 'date')));
     if (bullet === '' && previous?.kind === 'body' && /^\p{Ll}/u.test(text) && continues(previous.text, text, width)) {
       previous.text += ` ${text}`;
       return;
     }
     if (bullet === '' || headBullet) {
-      if (DATE_LABEL.test(text)) {
-        const dates = findDates(text);
-        out.push({ kind: 'date', text: dates ? text.slice(0, dates.index) + text.slice(dates.index + dates.length) : '', bulleted: false, ...(dates ? { dates } : {}) });
+      if (DATE_LABEL.test(cellText)) {
+        const dates = findDates(cellText);
+        out.push({ kind: 'date', text: dates ? squashCells(cellText.slice(0, dates.index) + cellText.slice(dates.index + dates.length)) : '', bulleted: false, ...(dates ? { dates } : {}) });
         return;
       }
-      const dates = findDates(text);
+      const dates = findDates(cellText);
       if (dates !== undefined) {
-        const rest = squash(text.slice(0, dates.index) + ' ' + text.slice(dates.index + dates.length));
-        const restWords = rest === '' ? 0 : rest.split(' ').length;
+        const rest = squashCells(cellText.slice(0, dates.index) + ' ' + cellText.slice(dates.index + dates.length));
+        const restWords = rest === '' ? 0 : rest.split(/[ \t]/).length;
         if (restWords <= (dates.range ? 14 : 8)) {
           out.push({ kind: 'date', text: rest, bulleted: false, dates });
           return;
@@ -85,10 +119,8 @@ function sortLines(allLines: CvLine[]): SortedLine[] {
       return;
     }
     const listLike = /[,，]/u.test(text) && words <= 8;
-    // Long titles are capitalised throughout ("Founding Member & Site Reliability Engineer & …"); sentences are not.
-    const lowerWords = text.split(' ').filter((word) => /^\p{Ll}/u.test(word) && !/^(?:and|of|the|for|in|at|de|du|des|la|le|und|für|y|e|di|da|do|и|в)$/u.test(word)).length;
-    const prose = !headBullet && (words >= 14 || (words >= 7 && lowerWords >= 3) || (endsSentence(text) && !listLike));
-    out.push({ kind: prose ? 'body' : 'head', text, bulleted: false });
+    const prose = !headBullet && (longSentence(text) || (endsSentence(text) && !listLike));
+    out.push({ kind: prose ? 'body' : 'head', text: prose ? text : squashCells(cellText), bulleted: false });
   });
   return out;
 }
@@ -128,7 +160,8 @@ const allPieces = (draft: EntryDraft) => [...draft.before, ...draft.anchor, ...d
 
 /** Groups a work or education section into entries around their dates. */
 function draftEntries(lines: CvLine[], inEducation: boolean): EntryDraft[] {
-  const sorted = sortLines(joinSplitRanges(recutInlineBullets(lines)));
+  const tabbed = lines.map((line) => ({ text: line.tabbed ?? line.text, blankBefore: line.blankBefore }));
+  const sorted = sortLines(joinSplitRanges(recutInlineBullets(tabbed)));
   const anchors = sorted.flatMap((line, index) => (line.kind === 'date' ? [index] : []));
   if (anchors.length === 0) return undatedEntries(sorted, inEducation);
 
@@ -242,18 +275,39 @@ function undatedEntries(sorted: SortedLine[], inEducation: boolean): EntryDraft[
   const drafts: EntryDraft[] = [];
   let current: EntryDraft | undefined;
   let lastKind: LineKind | undefined;
+  // Header lines naming nothing we know ("Job Title 1") that open an entry: they belong to the entry
+  // the next named line starts, not to the text of the one before.
+  let pending: { line: SortedLine; pieces: Piece[] }[] = [];
+  const flush = () => {
+    for (const { line } of pending) current?.prose.push(line.text);
+    pending = [];
+  };
   sorted.forEach((line, index) => {
     if (line.kind !== 'body') {
       const pieces = piecesOf(line, index, current ?? newDraft(), inEducation);
       const named = pieces.some((piece) => piece.role !== 'unknown' && piece.role !== 'location');
-      if (named && (current === undefined || lastKind === 'body' || allPieces(current).some(PRIMARY(inEducation)))) {
-        current = { ...newDraft(), before: pieces };
+      const opening = current === undefined || lastKind === 'body' || pending.length > 0;
+      if (named && (opening || allPieces(current ?? newDraft()).some(PRIMARY(inEducation)))) {
+        const held = pending.flatMap((one) => one.pieces);
+        // Only when the entry needs them: a line naming title, company and place is whole already.
+        const takes = held.length > 0 && misfit([...held, ...pieces], inEducation) < misfit(pieces, inEducation);
+        if (takes) pending = [];
+        else flush();
+        current = { ...newDraft(), before: takes ? [...held, ...pieces] : pieces };
         drafts.push(current);
       } else if (current !== undefined && lastKind !== 'body' && named) current.before.push(...pieces);
-      else current?.prose.push(line.text);
-    } else if (current !== undefined) (line.bulleted ? current.bullets : current.prose).push(line.text);
+      else if (opening && pieces.length > 0 && !line.bulleted && line.dates === undefined) pending.push({ line, pieces });
+      else {
+        flush();
+        current?.prose.push(line.text);
+      }
+    } else {
+      flush();
+      if (current !== undefined) (line.bulleted ? current.bullets : current.prose).push(line.text);
+    }
     lastKind = line.kind;
   });
+  flush();
   return drafts;
 }
 
@@ -320,8 +374,12 @@ const DEGREE_AREA = /^(.{2,80}?)\s+(?:in|en|em|im|di|по)\s+(.{2,120})$/u;
 /** Cuts "Bachelor of Science in Computer Science University of Technology" before its school. */
 function splitGluedSchool(text: string): [string, string] | undefined {
   const match = /(?:^|\s)((?:University|Université|Universidad|Università|Universidade|Universität|Institute|Institut|College|School|Academy|Hochschule|École|Escuela)\s+(?:of|de|di|do|da|für|del|degli|des)\s.+)$/u.exec(text);
-  if (!match || match.index === 0) return undefined;
-  return [text.slice(0, match.index).trim(), (match[1] ?? '').trim()];
+  if (match && match.index > 0) return [text.slice(0, match.index).trim(), (match[1] ?? '').trim()];
+  // "PhD Princeton University": a degree's short name, then the school's own name.
+  const end = degreeEnd(text);
+  const school = end > 0 ? text.slice(end).trim() : '';
+  if (!/^\p{Lu}/u.test(school) || !hasSchoolWord(school)) return undefined;
+  return [text.slice(0, end).trim(), school];
 }
 
 function educationEntry(draft: EntryDraft): ResumeEducationEntry | undefined {

@@ -33,7 +33,8 @@ function edgeDates(text: string): { dates?: FoundDates; rest: string } {
     .replace(/\(\s*\)/gu, '')
     .replace(/^[\s,;:|–—-]+|(?:[\s,;:|(–—-]+\.?)+$/gu, '')
     .trim();
-  return { dates, rest };
+  // What a date ending a sentence leaves ("Far Far Away, / 2013.") is no text of its own.
+  return { dates, rest: /[\p{L}\p{N}]/u.test(rest) ? rest : '' };
 }
 
 /**

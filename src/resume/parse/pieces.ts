@@ -44,6 +44,15 @@ function splitCjkWords(part: string): string[] {
  * run of place names together ("Mountain View, CA, USA").
  */
 export function splitPieces(text: string, line: number, inEducation: boolean): Piece[] {
+  // A wide gap ends a field: what stands right of it is the place (or what a removed date left),
+  // and no field runs across it.
+  const cells = text.split('\t').filter((cell) => cell.trim() !== '');
+  if (cells.length > 1) {
+    const last = cleanPiece(cells[cells.length - 1] ?? '');
+    const place: Piece[] = isLocation(last) ? [{ text: last, role: 'location', line }] : [];
+    const fields = place.length > 0 ? cells.slice(0, -1) : cells;
+    return [...fields.flatMap((cell) => splitPieces(cell, line, inEducation)), ...place];
+  }
   const raw = text
     .split(SEPARATORS)
     .flatMap(splitCjkWords)

@@ -63,6 +63,13 @@ const hasDegreeWord = (text: string) => DEGREE.test(lowerSameLength(text));
 export const hasOrgWord = (text: string) => ORG.test(lowerSameLength(text));
 
 const TITLE_ALL = new RegExp(TITLE.source, 'gu');
+const LEADING_DEGREE = new RegExp(`^(?:${DEGREE.source})`, 'u');
+
+/** Where a degree that opens a piece ends ("PhD Princeton University"), or -1. */
+export function degreeEnd(text: string): number {
+  const match = LEADING_DEGREE.exec(lowerSameLength(text));
+  return match ? match[0].length : -1;
+}
 
 /** Where a title keyword ends, for splitting "Senior Developer ABC Tech" glued by a lost line break. */
 export function titleEnd(text: string): number {

@@ -2,6 +2,11 @@
 export interface CvLine {
   text: string;
   blankBefore: boolean;
+  /**
+   * The same line with a tab where the PDF left a wide gap ("Google\tMountain View, CA"): a gap
+   * separates an entry's name from its place or dates more surely than any punctuation.
+   */
+  tabbed?: string;
 }
 
 // Bidi controls carry no letters and break matching; ZWNJ (U+200C) is kept, Persian spells with it.
@@ -23,6 +28,15 @@ export function normaliseText(text: string): string {
     .replace(/ \u00ad(?= )/g, ' -')
     .replace(/\u00ad/g, '')
     .replace(/[\t\v]/g, ' ');
+}
+
+/** Collapses white space like `squash`, but keeps one tab where a run of white space held one. */
+export function squashCells(text: string): string {
+  return text
+    .split('\t')
+    .map(squash)
+    .filter((cell) => cell !== '')
+    .join('\t');
 }
 
 /** Persian (۰–۹) and Arabic-Indic (٠–٩) digits as ASCII, one for one so that offsets still match. */
@@ -58,6 +72,8 @@ const PAGE_NUMBERS = [
   /^(?:page|seite|página|pagina|страница|стр\.|页)\s*\d{1,3}(?:\s*(?:of|von|de|di|из|sur|\/)\s*\d{1,3})?$/iu,
   /(?:^|[\s–—|-])\d{1,3}\s*\/\s*\d{1,3}$/,
 ];
+// Fewer lines than any CV page holds: running footers stand at least this far apart.
+const PAGE_LINES = 20;
 const isPageNumber = (line: string) => line.length <= 60 && PAGE_NUMBERS.some((pattern) => pattern.test(line));
 
 /**
@@ -65,35 +81,69 @@ const isPageNumber = (line: string) => line.length <= 60 && PAGE_NUMBERS.some((p
  * repeat on several pages (a date, the name and "Résumé" printed at the foot of every page).
  */
 export function toLines(text: string): CvLine[] {
-  const pages = normaliseText(text).split('\f');
+  const pages = text.split('\t').map(normaliseText).join('\t').split('\f');
+  const tabbedPages = pages.map((page) => page.split('\n').map(squashCells));
+  const pageLines = tabbedPages.map((lines) => lines.map(squash));
+  // A running footer carries the page's number ("Byungjin Park · Résumé 1"): without it the
+  // footers of all pages read the same.
+  const furniture = (line: string) => line.replace(/(?:\s+|\s*[|·–—-]\s*)\d{1,3}$/u, '');
   const edgeCounts = new Map<string, number>();
-  const pageLines = pages.map((page) => page.split('\n').map(squash));
   for (const lines of pageLines) {
     const filled = lines.filter((line) => line !== '');
-    const edges = new Set([...filled.slice(0, 3), ...filled.slice(-4)]);
+    const edges = new Set([...filled.slice(0, 3), ...filled.slice(-4)].map(furniture));
     for (const line of edges) edgeCounts.set(line, (edgeCounts.get(line) ?? 0) + 1);
   }
   const totals = new Map<string, number>();
-  for (const line of pageLines.flat()) totals.set(line, (totals.get(line) ?? 0) + 1);
+  for (const line of pageLines.flat()) totals.set(furniture(line), (totals.get(furniture(line)) ?? 0) + 1);
   // At a page edge on two pages or more, and not more often than there are pages: a running header
   // or footer. A place repeated under every job ("Seoul, S.Korea") is content.
+  // Page breaks may be lost (extractors turn them into blank lines); a line that comes back with
+  // the page number counting up (… 1, … 2, … 3) is a running footer all the same.
+  // Entries numbered in a row ("Project 1", "Project 2") stand close together; footers a page apart.
+  const numbered = new Map<string, { page: number; at: number }[]>();
+  pageLines
+    .flat()
+    .filter((line) => line !== '')
+    .forEach((line, at) => {
+      const key = furniture(line);
+      if (key === line || key === '') return;
+      const seen = numbered.get(key) ?? [];
+      seen.push({ page: Number(line.slice(key.length).replace(/\D/g, '')), at });
+      numbered.set(key, seen);
+    });
+  const footers = new Set(
+    [...numbered.entries()]
+      .filter(
+        ([key, seen]) =>
+          seen.length >= 2 &&
+          seen.length === totals.get(key) &&
+          (seen[0]?.page ?? 0) <= 2 &&
+          seen.every((one, i) => i === 0 || (one.page === (seen[i - 1]?.page ?? 0) + 1 && one.at - (seen[i - 1]?.at ?? 0) >= PAGE_LINES)),
+      )
+      .map(([key]) => key),
+  );
   const repeated = (line: string) =>
-    pageLines.length > 2 && (edgeCounts.get(line) ?? 0) >= 2 && (totals.get(line) ?? 0) <= pageLines.length && !/^\d{4}$/.test(line);
+    footers.has(furniture(line)) ||
+    (pageLines.length > 2 &&
+    (edgeCounts.get(furniture(line)) ?? 0) >= 2 &&
+    (totals.get(furniture(line)) ?? 0) <= pageLines.length &&
+    !/^\d{4}$/.test(line));
 
   const out: CvLine[] = [];
   let blank = false;
-  for (const lines of pageLines) {
-    for (const line of lines) {
+  pageLines.forEach((lines, page) => {
+    lines.forEach((line, index) => {
       if (line === '') {
         blank = true;
-        continue;
+        return;
       }
-      if (isPageNumber(line)) continue;
-      if (repeated(line)) continue;
-      out.push({ text: line, blankBefore: blank || out.length === 0 });
+      if (isPageNumber(line)) return;
+      if (repeated(line)) return;
+      const tabbed = tabbedPages[page]?.[index] ?? line;
+      out.push({ text: line, blankBefore: blank || out.length === 0, ...(tabbed.includes('\t') ? { tabbed } : {}) });
       blank = false;
-    }
+    });
     blank = true;
-  }
+  });
   return out;
 }
