@@ -122,6 +122,12 @@ async function openPostgres(databaseUrl: string, logger: Logger): Promise<Databa
   });
   // An idle connection that breaks (a server restart) is dropped by the pool and replaced on demand.
   pool.on('error', (error) => logger.warn({ err: error }, 'an idle PostgreSQL connection failed; the pool replaces it'));
+  // A connection that breaks while checked out (between the queries of a transaction) reports it on
+  // the client, where nothing else listens: the query or commit in progress fails with its own error,
+  // answered as a 503, and the broken client is discarded when it is released.
+  pool.on('connect', (client) => {
+    client.on('error', (error) => logger.warn({ err: error }, 'a PostgreSQL connection in use failed'));
+  });
   const db = drizzleNodePg(pool, { schema });
   return {
     db,
