@@ -10,7 +10,6 @@ import { multipartBody } from '../../../test/support/multipart.js';
 import { startWorker, type RunningWorker } from '../../process/worker-role.js';
 
 type Person = Awaited<ReturnType<typeof registerPerson>>;
-type Questionnaire = QuestionnaireState;
 
 const fields = { position: 'Engineer', industry: 'Software', experience_level: '0-2', company_size: 'small', application_timeline: 'immediate' };
 
@@ -39,11 +38,11 @@ describe('uploads that cannot be read', () => {
     await testApp.close();
   });
 
-  async function upload(person: Person, bytes: Buffer, fileName: string): Promise<Questionnaire> {
+  async function upload(person: Person, bytes: Buffer, fileName: string): Promise<QuestionnaireState> {
     const { payload, contentType } = await multipartBody(fields, { resume: { bytes, fileName } });
     const response = await testApp.app.inject({ method: 'POST', url: '/cv/questionnaire/', headers: { ...person.auth, 'content-type': contentType }, payload });
     expect(response.statusCode, response.body).toBe(201);
-    return response.json<Questionnaire>();
+    return response.json<QuestionnaireState>();
   }
 
   const settled = (person: Person, id: number) => extractionSettled(testApp.app, person.auth, id, 90_000);
@@ -96,7 +95,7 @@ describe('an upload that takes longer to read than allowed', () => {
       // A scan needs OCR, which takes seconds.
       const { payload, contentType } = await multipartBody(fields, { resume: { bytes: await buildScannedCvPdf(), fileName: 'scan.pdf' } });
       const created = await testApp.app.inject({ method: 'POST', url: '/cv/questionnaire/', headers: { ...person.auth, 'content-type': contentType }, payload });
-      const id = created.json<Questionnaire>().id;
+      const id = created.json<QuestionnaireState>().id;
       const done = await extractionSettled(testApp.app, person.auth, id);
       expect(done.extraction_error).toEqual({ code: 'extraction_timeout', message: expect.stringContaining('1 s') as string });
     } finally {

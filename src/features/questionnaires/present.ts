@@ -5,12 +5,9 @@ import type { CvBody, QuestionnaireBody } from './schema.js';
 const knownCodes = new Set<string>(extractionErrorCodes);
 
 /** What went wrong reading an upload, as its owner may see it: an unexpected failure shows no internals. */
-function extractionErrorOf(record: QuestionnaireRecord): QuestionnaireBody['extraction_error'] {
-  const extraction = record.extraction;
-  if (extraction?.status !== 'failed') return null;
-  if (extraction.errorCode && knownCodes.has(extraction.errorCode)) {
-    return { code: extraction.errorCode, message: extraction.error ?? '' };
-  }
+function extractionErrorOf(record: QuestionnaireRecord): NonNullable<QuestionnaireBody['extraction_error']> {
+  const code = record.extraction?.errorCode;
+  if (code && knownCodes.has(code)) return { code, message: record.extraction?.error ?? '' };
   return { code: 'internal_error', message: 'The file could not be read because of a server error. Upload it again, or try later.' };
 }
 
@@ -39,11 +36,12 @@ export function presentQuestionnaire(record: QuestionnaireRecord, baseUrl: strin
     job_description: row.jobDescription,
     submitted_at: row.submittedAt.toISOString(),
     resume: row.resumeBlobKey ? `${self}/resume/` : null,
-    resume_file_name: row.resumeBlobKey ? row.resumeFileName : null,
-    resume_type: row.resumeBlobKey ? (row.resumeContentType as QuestionnaireBody['resume_type']) : null,
-    resume_size: row.resumeBlobKey ? row.resumeSizeBytes : null,
+    // Set and cleared together with the blob key (QuestionnaireService.attachUpload).
+    resume_file_name: row.resumeFileName,
+    resume_type: row.resumeContentType as QuestionnaireBody['resume_type'],
+    resume_size: row.resumeSizeBytes,
     extraction_status: status,
-    extraction_error: status === 'failed' ? (extractionErrorOf(record) ?? { code: 'internal_error', message: 'The file could not be read; upload it again.' }) : null,
+    extraction_error: status === 'failed' ? extractionErrorOf(record) : null,
     cv: record.hasCv ? `${self}/cv/` : null,
   };
 }

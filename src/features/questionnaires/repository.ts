@@ -101,11 +101,15 @@ export interface CvValues {
   source: Record<string, unknown> | null;
 }
 
-export async function saveCv(db: DbOrTx, questionnaireId: number, values: CvValues): Promise<void> {
-  await db
+/** Stores a questionnaire's CV, replacing the one it had; answers the row as stored. */
+export async function saveCv(db: DbOrTx, questionnaireId: number, values: CvValues): Promise<CvRow> {
+  const [row] = await db
     .insert(cvs)
     .values({ questionnaireId, ...values })
-    .onConflictDoUpdate({ target: cvs.questionnaireId, set: { ...values, updatedAt: sql`now()` } });
+    .onConflictDoUpdate({ target: cvs.questionnaireId, set: { ...values, updatedAt: sql`now()` } })
+    .returning();
+  if (!row) throw new Error('The CV upsert returned no row.');
+  return row;
 }
 
 /**

@@ -38,6 +38,11 @@ export const questionnaireRoutes: FastifyPluginAsyncTypebox<{ questionnaires: Qu
   app.addSchema(JsonResume);
 
   const present = (request: FastifyRequest) => (record: Parameters<typeof presentQuestionnaire>[0]) => presentQuestionnaire(record, baseUrlOf(request));
+  // PUT and PATCH differ only in what their schemas require.
+  const update = async (request: FastifyRequest, id: string, changes: QuestionnairePatch) => {
+    const { user } = requireUser(request);
+    return present(request)(await questionnaires.update(user.id, id, changes));
+  };
 
   // The upstream served /cv/questionnaire/; its web client posts to /api/questionnaire/. Both work.
   for (const prefix of ['/cv/questionnaire', '/api/questionnaire']) {
@@ -117,10 +122,7 @@ export const questionnaireRoutes: FastifyPluginAsyncTypebox<{ questionnaires: Qu
           response: { 200: QuestionnaireSchema, ...writeErrors },
         },
       },
-      async (request) => {
-        const { user } = requireUser(request);
-        return present(request)(await questionnaires.update(user.id, request.params.id, request.body));
-      },
+      async (request) => update(request, request.params.id, request.body),
     );
 
     app.patch(
@@ -137,10 +139,7 @@ export const questionnaireRoutes: FastifyPluginAsyncTypebox<{ questionnaires: Qu
           response: { 200: QuestionnaireSchema, ...writeErrors },
         },
       },
-      async (request) => {
-        const { user } = requireUser(request);
-        return present(request)(await questionnaires.update(user.id, request.params.id, request.body));
-      },
+      async (request) => update(request, request.params.id, request.body),
     );
 
     app.delete(

@@ -247,14 +247,13 @@ export class QuestionnaireService {
     const record = await this.get(userId, rawId);
     const current = await findCv(this.deps.database.db, record.row.id);
     const cleaned = cleanResume(resume);
-    await saveCv(this.deps.database.db, record.row.id, {
+    return saveCv(this.deps.database.db, record.row.id, {
       origin: 'edited',
       text: text ?? current?.text ?? resumeAsText(cleaned),
       resume: cleaned,
       warnings: [],
       source: current?.source ?? null,
     });
-    return this.getCv(userId, rawId);
   }
 
   /**
@@ -265,15 +264,15 @@ export class QuestionnaireService {
     const id = parseId(rawId);
     const cleaned = cleanResume(document);
     let replacedKey: string | null = null;
-    await this.deps.jobs.transactionWithJobs(async (tx, addJob) => {
+    const cv = await this.deps.jobs.transactionWithJobs(async (tx, addJob) => {
       const row = await lockOwned(tx, userId, id);
       if (!row) throw notFound();
       replacedKey = row.resumeBlobKey;
       if (replacedKey !== null) await this.attachUpload(tx, addJob, id, userId, null);
-      await saveCv(tx, id, { origin: 'imported', text: resumeAsText(cleaned), resume: cleaned, warnings: [], source: { type: 'json', pages: 1 } });
+      return saveCv(tx, id, { origin: 'imported', text: resumeAsText(cleaned), resume: cleaned, warnings: [], source: { type: 'json', pages: 1 } });
     });
     if (replacedKey !== null) await this.discardBlob(replacedKey);
-    return this.getCv(userId, rawId);
+    return cv;
   }
 }
 
