@@ -222,6 +222,17 @@ for (const target of storageTargets()) {
       expect(response.statusCode).toBeLessThan(500);
     });
 
+    it('drops the uploaded file when a JSON Resume document is imported in its place', async () => {
+      const created = (await upload('POST', '/cv/questionnaire/', fields, { bytes: await plainCv(), fileName: 'old.txt' })).json<Questionnaire>();
+      const imported = await json('POST', `/cv/questionnaire/${created.id}/cv/import/`, { basics: { name: 'Imported Person' } });
+      expect(imported.statusCode, imported.body).toBe(201);
+      expect((await json('GET', `/cv/questionnaire/${created.id}/`)).json()).toMatchObject({ resume: null, extraction_status: null, cv: expect.any(String) as string });
+      expect((await json('GET', `/cv/questionnaire/${created.id}/resume/`)).statusCode).toBe(404);
+      // A reading of the old file that finishes now stores nothing over the import.
+      await new Promise((resolve) => setTimeout(resolve, 500));
+      expect((await json('GET', `/cv/questionnaire/${created.id}/cv/`)).json()).toMatchObject({ origin: 'imported', resume: { basics: { name: 'Imported Person' } } });
+    });
+
     it('stores a corrected structured CV, imports a JSON Resume document and exports it', async () => {
       const created = (await json('POST', '/cv/questionnaire/', fields)).json<Questionnaire>();
       const cvUrl = `/cv/questionnaire/${created.id}/cv/`;
