@@ -1,0 +1,21 @@
+import type { ExtractionSource } from '../../infra/extract/extraction.js';
+import type { JsonResume } from '../../resume/json-resume.js';
+
+/** The job a CV is measured against: the questionnaire's answers. */
+export interface AnalysisTarget {
+  position: string;
+  industry: string;
+  experienceLevel: '0-2' | '3-5' | '6+';
+  /** May be empty: then keyword match has nothing to measure and says so. */
+  jobDescription: string;
+}
+
+/** A CV as stored: its structure, its text, and how it was read (null when typed in or imported). */
+export interface AnalysisInput {
+  resume: JsonResume;
+  text: string;
+  source: (ExtractionSource & { type: string }) | null;
+  /** The extraction's warnings (not_a_cv, no_sections, no_contact…). */
+  warnings: string[];
+  target: AnalysisTarget;
+}
