@@ -3,6 +3,9 @@ import { Type, type TSchema, type TStringOptions } from 'typebox';
 import { SINGLE_LINE_PATTERN } from '../lib/text-patterns.js';
 import { errorCodes, type ErrorCode } from './errors.js';
 
+/** A value or null. */
+export const nullable = <T extends TSchema>(schema: T) => Type.Union([schema, Type.Null()]);
+
 /** `{"detail": "...", "code": "..."}`: every error that is not about fields; `code` is from the catalogue. */
 export const ErrorBody = Type.Object(
   {

@@ -17,6 +17,21 @@ export class JobError extends Error {
   }
 }
 
+/**
+ * Raised by a handler whose input another job is still preparing: the job is put back to run again
+ * after `delayMs`, and this attempt does not count. What it waits for must end (with a deadline of
+ * its own), or the job waits for ever.
+ */
+export class JobNotReady extends Error {
+  constructor(
+    readonly delayMs: number,
+    reason: string,
+  ) {
+    super(reason);
+    this.name = 'JobNotReady';
+  }
+}
+
 export interface JobFailure {
   code: string;
   message: string;

@@ -127,6 +127,23 @@ export async function releaseJob(db: DbOrTx, id: string, attempt: number): Promi
   return rows.length > 0;
 }
 
+/** Puts a job back to run after `delayMs`, its input not ready yet: the attempt does not count. */
+export async function deferJob(db: DbOrTx, id: string, attempt: number, delayMs: number): Promise<boolean> {
+  const rows = await db
+    .update(jobs)
+    .set({
+      status: 'queued',
+      attempts: sql`${jobs.attempts} - 1`,
+      runAfter: sql`now() + make_interval(secs => ${delayMs / 1000})`,
+      leaseUntil: null,
+      lockedBy: null,
+      updatedAt: sql`now()`,
+    })
+    .where(heldBy(id, attempt))
+    .returning({ id: jobs.id });
+  return rows.length > 0;
+}
+
 /** Jobs a worker should have but may not: due and queued, or running on a lease that ran out. */
 export async function findOrphanedJobIds(db: DbOrTx, limit: number): Promise<string[]> {
   const rows = await db

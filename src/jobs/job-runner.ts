@@ -2,9 +2,10 @@ import type { Logger } from 'pino';
 import { Value } from 'typebox/value';
 import type { Database, DbOrTx } from '../infra/db/database.js';
 import type { DeliveryOutcome } from '../infra/queue/job-queue.js';
-import { JobError, exponentialBackoffMs, type JobContext, type JobFailure, type JobHandler } from './job-handler.js';
+import { JobError, JobNotReady, exponentialBackoffMs, type JobContext, type JobFailure, type JobHandler } from './job-handler.js';
 import {
   claimJob,
+  deferJob,
   findEffect,
   markFailed,
   markSucceeded,
@@ -28,6 +29,8 @@ export interface JobRunnerOptions {
   workerId: string;
   leaseSeconds: number;
   logger: Logger;
+  /** Told after each committed change of a job's row (progress, outcome), so waiters need not poll. */
+  onJobChanged?: (jobId: string) => void;
 }
 
 function failureOf(error: unknown): JobFailure {
@@ -98,7 +101,10 @@ export class JobRunner {
       commit: (write) => {
         resultWrite = write;
       },
-      setProgress: (percent) => setProgress(database.db, job.id, job.attempts, Math.max(0, Math.min(99, Math.round(percent)))),
+      setProgress: async (percent) => {
+        await setProgress(database.db, job.id, job.attempts, Math.max(0, Math.min(99, Math.round(percent))));
+        this.changed(job.id);
+      },
       idempotencyKey: (effect) => `job-${job.id}-${effect}`,
       once: async <T>(effect: string, perform: (idempotencyKey: string) => Promise<T>): Promise<T> => {
         const recorded = await findEffect(database.db, job.id, effect);
@@ -121,9 +127,12 @@ export class JobRunner {
         if (!(await markSucceeded(tx, job.id, job.attempts))) throw new LeaseLostError();
       });
       log.info({ ms: Math.round(performance.now() - started) }, 'job succeeded');
+      this.changed(job.id);
       return {};
     } catch (error) {
-      return await this.settleFailure(handler, job, controller.signal, error, log);
+      const outcome = await this.settleFailure(handler, job, controller.signal, error, log);
+      this.changed(job.id);
+      return outcome;
     } finally {
       clearInterval(heartbeat);
       this.inFlight.delete(job.id);
@@ -142,6 +151,11 @@ export class JobRunner {
       log.info('job released at shutdown');
       return {};
     }
+    if (error instanceof JobNotReady) {
+      log.info({ reason: error.message, retryInMs: error.delayMs }, 'job input not ready; it runs again later');
+      await deferJob(database.db, job.id, job.attempts, error.delayMs);
+      return { redeliverInMs: error.delayMs };
+    }
     const failure = failureOf(error);
     const retryable = !(error instanceof JobError) || error.retryable;
     if (retryable && job.attempts < job.maxAttempts) {
@@ -158,10 +172,19 @@ export class JobRunner {
   private async fail(handler: JobHandler, job: ClaimedJob, failure: JobFailure, log: Logger, cause?: unknown): Promise<void> {
     log.error({ err: cause, code: failure.code, reason: failure.message }, 'job failed');
     if (!(await markFailed(this.options.database.db, job.id, job.attempts, failure))) return;
+    this.changed(job.id);
     try {
       await handler.onFailed?.(job, failure);
     } catch (error) {
       log.error({ err: error }, 'the failure hook of a failed job failed');
+    }
+  }
+
+  private changed(jobId: string): void {
+    try {
+      this.options.onJobChanged?.(jobId);
+    } catch (error) {
+      this.options.logger.warn({ err: error, jobId }, 'a job-change listener failed');
     }
   }
 

@@ -1,5 +1,6 @@
 import type { Features } from '../features.js';
 import { JobRunner } from '../jobs/job-runner.js';
+import { JOB_CHANGED_TOPIC } from '../jobs/job-watch.js';
 import { PeriodicTasks } from '../jobs/periodic-tasks.js';
 import { Reconciler } from '../jobs/reconciler.js';
 import { jobHandlersByKind } from '../jobs/registry.js';
@@ -25,6 +26,10 @@ export function startWorker(
     workerId: services.processLabel,
     leaseSeconds: config.jobLeaseSeconds,
     logger: workerLogger,
+    // Requests waiting on a job (Prefer: wait, event streams) in any process hear of its changes.
+    onJobChanged: (jobId) => {
+      services.bus.publish(JOB_CHANGED_TOPIC, jobId).catch((error: unknown) => workerLogger.warn({ err: error, jobId }, 'could not announce a job change; waiters see it at their next poll'));
+    },
   });
   queue.consume(runner.deliver, config.workerConcurrency);
   // With the in-process queue on a shared PostgreSQL, the sweep is how jobs committed by other

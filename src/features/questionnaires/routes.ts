@@ -7,7 +7,8 @@ import { JsonResume } from '../../resume/json-resume.js';
 import { requireUser, signedIn } from '../auth/sessions/authenticate.js';
 import { presentCv, presentQuestionnaire } from './present.js';
 import { QUESTIONNAIRE_LIMITS } from './rules.js';
-import { CvQuery, CvSchema, CvUpdate, IdParams, ListQuery, QuestionnaireInput, QuestionnairePatch, QuestionnaireSchema, paged } from './schema.js';
+import { CvQuery, CvSchema, CvUpdate, IdParams, QuestionnaireInput, QuestionnairePatch, QuestionnaireSchema } from './schema.js';
+import { ListQuery, answerList, baseUrlOf, listOf } from '../../http/pagination.js';
 import { contentTypeOf, type QuestionnaireService } from './service.js';
 
 const tags = ['questionnaires'];
@@ -15,17 +16,6 @@ const JSON_RESUME_SCHEMA_URL = 'https://raw.githubusercontent.com/jsonresume/res
 // The upstream took JSON, forms and multipart; multipart is how a file comes.
 const consumes = ['application/json', 'application/x-www-form-urlencoded', 'multipart/form-data'];
 const writeErrors = errorResponses(400, 401, 403, 404, 413, 415, 503);
-
-/** Where the client reached us: links in answers point back there. */
-const baseUrlOf = (request: FastifyRequest) => `${request.protocol}://${request.host}`;
-
-/** A link to another page of the same list, with the same page size. */
-function pageLink(request: FastifyRequest, page: number, pageSize: number): string {
-  const url = new URL(request.url, baseUrlOf(request));
-  url.searchParams.set('page', String(page));
-  url.searchParams.set('page_size', String(pageSize));
-  return url.toString();
-}
 
 /** A file name safe in a header, with the real name for clients that read RFC 6266's `filename*`. */
 function attachment(fileName: string): string {
@@ -57,25 +47,12 @@ export const questionnaireRoutes: FastifyPluginAsyncTypebox<{ questionnaires: Qu
           summary: "The caller's questionnaires, newest first: a bare array, or DRF's page envelope with ?page or ?page_size",
           security: signedIn,
           querystring: ListQuery,
-          response: { 200: Type.Union([Type.Array(QuestionnaireSchema), paged(QuestionnaireSchema)]), ...errorResponses(400, 401, 503) },
+          response: { 200: listOf(QuestionnaireSchema), ...errorResponses(400, 401, 503) },
         },
       },
       async (request) => {
         const { user } = requireUser(request);
-        const { page, page_size: pageSize } = request.query;
-        if (page === undefined && pageSize === undefined) {
-          const { records } = await questionnaires.list(user.id);
-          return records.map(present(request));
-        }
-        const size = pageSize ?? QUESTIONNAIRE_LIMITS.defaultPageSize;
-        const number = page ?? 1;
-        const { records, count = 0 } = await questionnaires.list(user.id, { limit: size, offset: (number - 1) * size });
-        return {
-          count,
-          next: number * size < count ? pageLink(request, number + 1, size) : null,
-          previous: number > 1 ? pageLink(request, Math.min(number - 1, Math.max(1, Math.ceil(count / size))), size) : null,
-          results: records.map(present(request)),
-        };
+        return answerList(request, request.query, (window) => questionnaires.list(user.id, window), present(request));
       },
     );
 

@@ -10,8 +10,6 @@ export const QUESTIONNAIRE_LIMITS = {
   /** What a field may be before cleaning (markup pasted in with the text): bounds the work, not the result. */
   rawLine: 2550,
   rawJobDescription: 50_000,
-  maxPageSize: 100,
-  defaultPageSize: 20,
   /** The largest CV file. */
   maxFileBytes: 10 * 1024 * 1024,
 } as const;

@@ -1,5 +1,5 @@
-import { Type, type Static, type TSchema } from 'typebox';
-import { SanitisedText, SingleLine } from '../../http/common-schemas.js';
+import { Type, type Static } from 'typebox';
+import { SanitisedText, SingleLine, nullable } from '../../http/common-schemas.js';
 import { FileField } from '../../http/uploads.js';
 import { extractionErrorCodes } from '../../infra/extract/extraction.js';
 import { MULTI_LINE_PATTERN } from '../../lib/text-patterns.js';
@@ -7,7 +7,6 @@ import type { JsonResume } from '../../resume/json-resume.js';
 import { QUESTIONNAIRE_LIMITS, applicationTimelines, companySizes, experienceLevels } from './rules.js';
 
 const choice = <T extends string>(values: readonly T[], description: string) => Type.Unsafe<T>({ type: 'string', enum: [...values], description });
-const nullable = <T extends TSchema>(schema: T) => Type.Union([schema, Type.Null()]);
 
 export const extractionStatuses = ['queued', 'running', 'succeeded', 'failed'] as const;
 
@@ -79,20 +78,6 @@ export const QuestionnairePatch = Type.Partial(QuestionnaireInput, { additionalP
 export type QuestionnairePatch = Static<typeof QuestionnairePatch>;
 
 export const IdParams = Type.Object({ id: SingleLine({ maxLength: 30, description: 'questionnaire id' }) });
-
-export const ListQuery = Type.Object({
-  page: Type.Optional(Type.Integer({ minimum: 1, maximum: 1_000_000, description: 'asks for the paged envelope' })),
-  page_size: Type.Optional(Type.Integer({ minimum: 1, maximum: QUESTIONNAIRE_LIMITS.maxPageSize, description: `at most ${QUESTIONNAIRE_LIMITS.maxPageSize}` })),
-});
-
-/** DRF's page envelope, which `?page` or `?page_size` asks for. */
-export const paged = <T extends TSchema>(item: T) =>
-  Type.Object({
-    count: Type.Integer(),
-    next: nullable(Type.String({ format: 'uri' })),
-    previous: nullable(Type.String({ format: 'uri' })),
-    results: Type.Array(item),
-  });
 
 export const CvWarningSchema = Type.Object({ code: Type.String(), message: Type.String(), confidence: Type.Optional(Type.Number()) });
 

@@ -114,6 +114,10 @@ export const questionnaires = pgTable(
   ],
 );
 
+/**
+ * An improvement of a questionnaire's CV: a row from the moment it is asked for. Its job (and the
+ * job's row) says how far it got; the result columns are written once, when the job succeeds.
+ */
 export const aiResponses = pgTable(
   'ai_responses',
   {
@@ -121,17 +125,37 @@ export const aiResponses = pgTable(
     questionnaireId: bigint('questionnaire_id', { mode: 'number' })
       .notNull()
       .references(() => questionnaires.id, { onDelete: 'cascade' }),
-    responseText: text('response_text').notNull(),
+    // The owner, kept on the row: lists and daily allowances count by user without a join.
+    userId: bigint('user_id', { mode: 'number' })
+      .notNull()
+      .references(() => users.id, { onDelete: 'cascade' }),
+    jobId: uuid('job_id').references((): AnyPgColumn => jobs.id, { onDelete: 'set null' }),
+    // The improved CV as Markdown; null until the job succeeds.
+    responseText: text('response_text'),
     // What the upstream never kept: the request and what it cost.
     prompt: text('prompt'),
     provider: varchar('provider', { length: 20 }),
     model: varchar('model', { length: 100 }),
     inputTokens: integer('input_tokens'),
     outputTokens: integer('output_tokens'),
+    latencyMs: integer('latency_ms'),
+    llmCalls: integer('llm_calls'),
+    resume: jsonb('resume').$type<Record<string, unknown>>(),
+    changes: jsonb('changes').$type<Record<string, unknown>[]>(),
+    analysisBefore: jsonb('analysis_before').$type<Record<string, unknown>>(),
+    analysisAfter: jsonb('analysis_after').$type<Record<string, unknown>>(),
+    // A client's Idempotency-Key and a hash of the request it came with: a repeat finds this row.
+    idempotencyKey: varchar('idempotency_key', { length: 255 }),
+    requestHash: varchar('request_hash', { length: 64 }),
     createdAt: createdAt(),
+    // Set when the improvement succeeded: what counts against the daily allowance.
+    completedAt: timestamp('completed_at', { withTimezone: true }),
   },
   (table) => [
     index('ai_responses_questionnaire_created_idx').on(table.questionnaireId, table.createdAt),
+    index('ai_responses_user_created_idx').on(table.userId, table.createdAt),
+    index('ai_responses_user_completed_idx').on(table.userId, table.completedAt),
+    uniqueIndex('ai_responses_user_idempotency_key').on(table.userId, table.idempotencyKey).where(sql`${table.idempotencyKey} is not null`),
     check('ai_responses_response_text_length_check', sql`char_length(${table.responseText}) <= 10000`),
   ],
 );
