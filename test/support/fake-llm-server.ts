@@ -59,7 +59,7 @@ export interface FakeLlmServer {
   enqueue(...replies: FakeReply[]): void;
   /** The requests received so far, parsed (those whose body was JSON). */
   bodies<T = Record<string, unknown>>(): T[];
-  /** Stops listening and ends every open connection, hanging ones included. */
+  /** Stops listening and ends every open connection, hanging ones included; once closed, does nothing. */
   close(): Promise<void>;
 }
 
@@ -195,6 +195,7 @@ export async function startFakeLlmServer(protocol: FakeProtocol, options: FakeLl
     },
     bodies: <T>() => requests.filter((request) => request.json !== undefined).map((request) => request.json as T),
     close: async () => {
+      if (!server.listening) return;
       const closed = new Promise<void>((resolve, reject) => server.close((error) => (error ? reject(error) : resolve())));
       server.closeAllConnections();
       await closed;

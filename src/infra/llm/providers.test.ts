@@ -241,7 +241,6 @@ describe.each(kits)('$name provider against its fake', (kit) => {
     await fake.close();
     const error = await failure(provider.complete(request()));
     expect(error).toMatchObject({ code: 'llm_unavailable', retryable: true });
-    fake = await kit.start();
   });
 
   it("ends at once with the caller's abort reason, neither retried nor reported as a timeout", async () => {
