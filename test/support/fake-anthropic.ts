@@ -125,6 +125,14 @@ function anthropicProtocol(options: FakeAnthropicOptions): FakeProtocol {
   };
 }
 
+/** The JSON schema a request holds the answer to (structured outputs, or the forced tool's input), if any. */
+export function requestedSchema(request: FakeLlmRequest): Record<string, unknown> | undefined {
+  const body = request.json as Partial<MessagesBody> | undefined;
+  if (!body) return undefined;
+  const tool = body.tool_choice?.type === 'tool' ? body.tools?.find((candidate) => candidate.name === body.tool_choice?.name) : undefined;
+  return body.output_config?.format?.schema ?? tool?.input_schema;
+}
+
 /** A fake Anthropic server: POST /v1/messages, structured outputs and forced tool use included. */
 export async function startFakeAnthropic(options: FakeAnthropicOptions = {}): Promise<FakeLlmServer> {
   return startFakeLlmServer(anthropicProtocol(options), options);

@@ -68,7 +68,7 @@ export interface FakeProtocol {
   /** What the SDK's base URL holds after the host: `/v1` for OpenAI's, nothing for Anthropic's. */
   basePath: string;
   /** The protocol's own answer before any scripted one (wrong path, bad key, unsupported option), or undefined. */
-  check(request: FakeLlmRequest, options: FakeLlmOptions): FakeReply | undefined;
+  check(request: FakeLlmRequest): FakeReply | undefined;
   completion(request: FakeLlmRequest, reply: FakeContentReply | { refusal: string }): unknown;
   error(status: number, message: string): unknown;
   /** A completion whose text is a placeholder, split so the placeholder can be streamed as a long run of bytes. */
@@ -176,7 +176,7 @@ export async function startFakeLlmServer(protocol: FakeProtocol, options: FakeLl
         answeredBytes: 0,
       };
       requests.push(request);
-      const reply = protocol.check(request, options) ?? queue.shift() ?? (await respond(request));
+      const reply = protocol.check(request) ?? queue.shift() ?? (await respond(request));
       await answer(response, protocol, request, reply);
     })().catch((error: unknown) => {
       // A fake that breaks should fail the test loudly, not hang it.

@@ -1,4 +1,4 @@
-import { estimateTokens, startFakeLlmServer, type FakeLlmOptions, type FakeLlmServer, type FakeProtocol, type FakeReply } from './fake-llm-server.js';
+import { estimateTokens, startFakeLlmServer, type FakeLlmOptions, type FakeLlmRequest, type FakeLlmServer, type FakeProtocol, type FakeReply } from './fake-llm-server.js';
 
 export type { FakeLlmRequest, FakeLlmServer, FakeReply } from './fake-llm-server.js';
 
@@ -114,6 +114,11 @@ function openAiProtocol(formats: ResponseFormatType[], options: FakeOpenAiOption
       return { before, after };
     },
   };
+}
+
+/** The JSON schema a request holds the answer to (strict json_schema mode), if any. */
+export function requestedSchema(request: FakeLlmRequest): Record<string, unknown> | undefined {
+  return (request.json as Partial<ChatCompletionBody> | undefined)?.response_format?.json_schema?.schema;
 }
 
 /** A fake OpenAI-compatible server: POST /v1/chat/completions, response_format included. */

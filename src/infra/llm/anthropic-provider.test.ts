@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { startFakeAnthropic, type FakeAnthropicOptions, type MessagesBody } from '../../../test/support/fake-anthropic.js';
-import type { FakeLlmServer } from '../../../test/support/fake-llm-server.js';
+import { requestedSchema, startFakeAnthropic, type FakeAnthropicOptions, type MessagesBody } from '../../../test/support/fake-anthropic.js';
+import type { FakeLlmRequest, FakeLlmServer } from '../../../test/support/fake-llm-server.js';
 import { adjustAnthropicDialect, AnthropicProvider } from './anthropic-provider.js';
 import type { LlmRequest } from './llm-provider.js';
 
@@ -70,6 +70,7 @@ describe('AnthropicProvider', () => {
     expect(fallback?.tools).toEqual([expect.objectContaining({ name: 'skill_list', input_schema: SCHEMA })]);
     expect(fallback?.tool_choice).toMatchObject({ type: 'tool', name: 'skill_list' });
     expect(fallback?.system).toContain('List the skills.');
+    expect(requestedSchema(currentFake().requests[1] as FakeLlmRequest)).toEqual(SCHEMA);
 
     const second = await provider.complete(asked());
     expect(second.usage.calls).toBe(1);

@@ -20,7 +20,7 @@ type LlmConfig = Pick<
 >;
 
 /** The configured language model, or undefined when the service runs offline (LLM_PROVIDER=offline or no key). */
-export function createLlmProvider(config: LlmConfig, overrides: Pick<ProviderSettings, 'retry'> = {}): LlmProvider | undefined {
+export function createLlmProvider(config: LlmConfig, overrides: Pick<ProviderSettings, 'retry' | 'onFallback'> = {}): LlmProvider | undefined {
   if (config.llm === 'offline') return undefined;
   const shared = {
     timeoutMs: config.llmTimeoutSeconds * 1000,

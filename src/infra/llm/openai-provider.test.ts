@@ -89,6 +89,17 @@ describe('OpenAiProvider structured output', () => {
     expect(bodies()[3]?.response_format).toBeUndefined();
   });
 
+  it('says once why it falls back, for the log', async () => {
+    fake = await startFakeOpenAi({ answer: ANSWER, responseFormats: ['json_object'] });
+    const told: string[] = [];
+    const provider = new OpenAiProvider({ baseUrl: currentFake().url, model: 'm', timeoutMs: 5000, maxAttempts: 1, onFallback: (message) => told.push(message) });
+    await provider.complete(asked());
+    await provider.complete(asked());
+    expect(told).toHaveLength(1);
+    expect(told[0]).toContain("response_format type 'json_schema' is not supported");
+    expect(told[0]).toContain('json_object');
+  });
+
   it('does not count the fallback calls against the attempts', async () => {
     fake = await startFakeOpenAi({ answer: ANSWER, responseFormats: ['text'] });
     const provider = new OpenAiProvider({ baseUrl: currentFake().url, model: 'm', timeoutMs: 5000, maxAttempts: 1 });

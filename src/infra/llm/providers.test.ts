@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { startFakeAnthropic, type MessagesBody } from '../../../test/support/fake-anthropic.js';
-import type { FakeLlmOptions, FakeLlmServer } from '../../../test/support/fake-llm-server.js';
-import { startFakeOpenAi, type ChatCompletionBody } from '../../../test/support/fake-openai.js';
+import { requestedSchema as anthropicSchema, startFakeAnthropic, type MessagesBody } from '../../../test/support/fake-anthropic.js';
+import type { FakeLlmOptions, FakeLlmRequest, FakeLlmServer } from '../../../test/support/fake-llm-server.js';
+import { requestedSchema as openAiSchema, startFakeOpenAi, type ChatCompletionBody } from '../../../test/support/fake-openai.js';
 import { AnthropicProvider } from './anthropic-provider.js';
 import { LlmError, type LlmProvider, type LlmRequest } from './llm-provider.js';
 import { OpenAiProvider } from './openai-provider.js';
@@ -19,8 +19,8 @@ interface ProviderKit {
   system(body: unknown): string | undefined;
   /** The conversation sent, system prompt left out. */
   messages(body: unknown): { role: string; content: string }[];
-  /** Where the request carries the schema the answer must follow. */
-  schema(body: unknown): unknown;
+  /** The schema the request holds the answer to. */
+  schema(request: FakeLlmRequest): unknown;
   apiKey(headers: Record<string, string | string[] | undefined>): string | undefined;
 }
 
@@ -35,7 +35,7 @@ const kits: ProviderKit[] = [
     },
     system: (body) => (body as ChatCompletionBody).messages.find((message) => message.role === 'system')?.content,
     messages: (body) => (body as ChatCompletionBody).messages.filter((message) => message.role !== 'system'),
-    schema: (body) => (body as ChatCompletionBody).response_format?.json_schema?.schema,
+    schema: openAiSchema,
     apiKey: (headers) => /^Bearer (.*)$/.exec(String(headers.authorization))?.[1],
   },
   {
@@ -45,7 +45,7 @@ const kits: ProviderKit[] = [
     maxTokens: (body) => (body as MessagesBody).max_tokens,
     system: (body) => (body as MessagesBody).system,
     messages: (body) => (body as MessagesBody).messages,
-    schema: (body) => (body as MessagesBody).output_config?.format?.schema,
+    schema: anthropicSchema,
     apiKey: (headers) => /^Bearer (.*)$/.exec(String(headers.authorization))?.[1] ?? (headers['x-api-key'] as string | undefined),
   },
 ];
@@ -117,7 +117,7 @@ describe.each(kits)('$name provider against its fake', (kit) => {
     expect(kit.maxTokens(body)).toBe(777);
     expect(kit.system(body)).toContain('Judge the CV against the job.');
     expect(kit.messages(body)).toEqual([{ role: 'user', content: '<cv>Ten years of plumbing.</cv>' }]);
-    expect(kit.schema(body)).toEqual(SCHEMA);
+    expect(sent && kit.schema(sent)).toEqual(SCHEMA);
   });
 
   it('reports an answer cut at the length limit as finish reason length', async () => {

@@ -1,7 +1,7 @@
 import { callWithDeadline } from './call-with-deadline.js';
 import { answerByteCap } from './capped-fetch.js';
 import { LlmError, type LlmAnswer, type LlmRequest } from './llm-provider.js';
-import { badRequestMessage, toLlmError, type ErrorContext } from './provider-errors.js';
+import { badRequestMessage, redact, toLlmError, type ErrorContext } from './provider-errors.js';
 import { withRetries, type RetryOptions } from './retry.js';
 
 /** What both providers are built from (see createLlmProvider for where each comes from). */
@@ -19,6 +19,8 @@ export interface ProviderSettings {
   maxAnswerBytes?: number;
   /** Backoff timing and hooks; tests pass tiny delays here. */
   retry?: Omit<RetryOptions, 'maxAttempts' | 'signal'>;
+  /** Told when the server refused a request option and the provider falls back for good: worth a warning in the log. */
+  onFallback?: (message: string) => void;
 }
 
 export function maxAnswerBytes(settings: ProviderSettings): number {
@@ -68,10 +70,12 @@ export async function runCompletion<Dialect>(request: LlmRequest, settings: Prov
         });
       } catch (error) {
         const refusal = badRequestMessage(error);
-        const next = refusal !== undefined && adjustments < MAX_ADJUSTMENTS ? parts.adjust(dialect, refusal) : undefined;
+        if (refusal === undefined || adjustments >= MAX_ADJUSTMENTS) throw error;
+        const next = parts.adjust(dialect, refusal);
         if (next === undefined) throw error;
         adjustments += 1;
         parts.remember(next);
+        settings.onFallback?.(`${parts.errorContext.provider} refused a request option (${redact(refusal, parts.errorContext.secrets)}); from now on it is sent ${JSON.stringify(next)}`);
       }
     }
   };
