@@ -278,10 +278,7 @@ class Evidence {
   private readonly questionnaireDates = new Set<string>();
   private readonly urls = new Set<string>();
 
-  constructor(
-    readonly source: JsonResume,
-    questionnaireText: string,
-  ) {
+  constructor(source: JsonResume, questionnaireText: string) {
     const texts: string[] = [];
     collectStrings(source, (text, key, inContact) => {
       texts.push(text);
