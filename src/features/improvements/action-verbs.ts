@@ -70,9 +70,9 @@ function rewrite(kind: WeakKind, opening: string, rest: string, context: Opening
   const to = context.tense === 'past' ? 'past' : 'base';
   const gerunds = readVerbChain(rest, 0, 'gerund');
   // "testing of the app" is a noun, not something done.
-  const doing = gerunds !== undefined && gerunds.nextWord?.toLowerCase() !== 'of' ? gerunds : undefined;
+  const doing = gerunds !== undefined && gerunds.nextWord?.toLowerCase() !== 'of' && !ING_NOUNS.has(firstWordOf(rest)) ? gerunds : undefined;
   const verb = (forms: { past: string; present: string }) => forms[context.tense];
-  const firstWord = (/^[A-Za-z-]+/.exec(rest)?.[0] ?? '').toLowerCase();
+  const firstWord = firstWordOf(rest);
 
   switch (kind) {
     case 'owned':
@@ -101,6 +101,10 @@ const ING_NOUNS = new Set(
   catering cleaning housekeeping nursing landscaping networking logging routing caching hosting branding
   bookkeeping purchasing procurement payroll advertising publishing ticketing invoicing licensing fundraising`.split(/\s+/),
 );
+
+function firstWordOf(text: string): string {
+  return (/^\s*([A-Za-z-]+)/.exec(text)?.[1] ?? '').toLowerCase();
+}
 
 function namesSoftware(rest: string): boolean {
   for (const word of rest.split(/\s+/)) {

@@ -19,6 +19,8 @@ export interface VerbChain {
 }
 
 const WORD = /[A-Za-z][A-Za-z'-]*/y;
+// The token after a chain: a word, a number or an amount ("a", "5", "$2M").
+const NEXT_TOKEN = /\s*([^\s,;:.()]+)/y;
 const JOINER = /(?:\s*,\s*(?:and\s+|&\s+)?|\s+(?:and|&)\s+)/y;
 
 function wordAt(text: string, at: number): { word: string; start: number; end: number } | undefined {
@@ -50,7 +52,8 @@ export function readVerbChain(text: string, at: number, only?: VerbForm): VerbCh
     verbs.push({ start: next.start, end: next.end, verb: nextForm.verb });
     end = next.end;
   }
-  return { form: found.form, verbs, nextWord: wordAt(text, end)?.word };
+  NEXT_TOKEN.lastIndex = end;
+  return { form: found.form, verbs, nextWord: NEXT_TOKEN.exec(text)?.[1] };
 }
 
 /** The text with every verb of the chain put in another form, each keeping its capital letter. */
