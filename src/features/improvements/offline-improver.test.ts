@@ -143,6 +143,29 @@ describe('the rules, on small CVs', () => {
     expect(reasons['/work/0/highlights/1']).toBeUndefined();
   });
 
+  it('says "Developed" for what was worked on only in a role that builds software', () => {
+    const resume: JsonResume = {
+      work: [
+        { name: 'A', position: 'Software Engineer', startDate: '2020', endDate: '2022', highlights: ['Worked on the billing system'] },
+        { name: 'B', position: 'Data Entry Clerk', startDate: '2018', endDate: '2020', highlights: ['Worked on the filing system'] },
+        { name: 'C', position: 'Business Development Manager', startDate: '2016', endDate: '2018', highlights: ['Worked on the CRM system'] },
+      ],
+    };
+    const { resume: improved } = improveResume(requestFor(resume));
+    expect(improved.work?.map((entry) => entry.highlights?.[0])).toEqual(['Developed the billing system', 'Contributed to the filing system', 'Contributed to the CRM system']);
+  });
+
+  it('makes no change that would take a bullet past the schema’s length', () => {
+    const long = `Filed ${'a'.repeat(4994)}`;
+    const resume: JsonResume = {
+      work: [{ name: 'A', position: 'Clerk', startDate: '2018', endDate: '2020', highlights: [long, 'Filed 20 forms.', 'Sorted 30 letters.'] }],
+    };
+    const { resume: improved } = improveResume(requestFor(resume));
+    expect(Value.Check(JsonResume, improved)).toBe(true);
+    // Most bullets end with a period, but one more character would not fit.
+    expect(improved.work?.[0]?.highlights).toEqual([long, 'Filed 20 forms.', 'Sorted 30 letters.']);
+  });
+
   it('asks for a number where a bullet has none, and writes none itself', () => {
     const resume: JsonResume = {
       work: [{ name: 'A', position: 'Analyst', startDate: '2019', endDate: '2021', highlights: ['Improved the monthly reporting', 'Cut report time by 30%', 'Trained two new analysts'] }],

@@ -1,6 +1,6 @@
 import type { JsonResume } from '../../resume/json-resume.js';
 import { quotedPhrases, strengthenSentences } from './action-verbs.js';
-import { cleanBullet, prevailingPeriodStyle, withCapital, withPeriodStyle, type PeriodStyle } from './bullet-style.js';
+import { cleanBullet, prevailingPeriodStyle, withCapital, withPeriodStyle, type CleanBullet, type PeriodStyle } from './bullet-style.js';
 import { hasNumber, looksEnglish } from './english-text.js';
 import type { ChangeReasons, ImprovementDraft, ImprovementRequest, Improver } from './improver.js';
 import { keywordMatcher, keywordsFirstOrder, listOfKeywords, type KeywordMatcher } from './keyword-order.js';
@@ -19,8 +19,9 @@ const MAX_PARAGRAPH = 5000;
 type BulletSection = 'work' | 'volunteer' | 'projects';
 const BULLET_SECTIONS: readonly BulletSection[] = ['work', 'volunteer', 'projects'];
 
+// Titles of people who build software: for them "worked on the billing service" means developed it.
 const TECHNICAL_ROLE =
-  /\b(?:develop|engineer|programm|software|architect|devops|sre|data scien|coder|technical|tech lead|full[- ]?stack|front[- ]?end|back[- ]?end|web|cto|machine learning|ml)/i;
+  /\b(?:(?:software|web|app|mobile|game|full[- ]?stack|front[- ]?end|back[- ]?end|ml)\b|developer|engineer|programmer|architect|devops|sre\b|coder|tech lead|cto\b|machine learning|data scien)/i;
 
 /** The rewriting the offline improver does, without the Improver's envelope: the same request gives the same CV and reasons. */
 export function improveResume(request: Pick<ImprovementRequest, 'resume' | 'target' | 'keywordsFound'>): { resume: JsonResume; reasons: ChangeReasons } {
@@ -30,37 +31,10 @@ export function improveResume(request: Pick<ImprovementRequest, 'resume' | 'targ
   const matcher = keywordMatcher(request.keywordsFound.map((finding) => finding.keyword));
   const technicalCv = isTechnicalCv(resume);
 
-  const cleaned = new Map<string[], ReturnType<typeof cleanBullet>[]>();
-  for (const { highlights } of bulletLists(resume)) cleaned.set(highlights, highlights.map(cleanBullet));
-  const periodStyle = prevailingPeriodStyle([...cleaned.values()].flatMap((list) => list.map((bullet) => bullet.text)));
-
-  for (const list of bulletLists(resume)) {
-    const { section, index, entry, highlights } = list;
-    const role = roleTense(section, entry, highlights);
-    const technical = section === 'projects' ? technicalCv : isTechnicalRole(entry, technicalCv);
-    const rewritten = (cleaned.get(highlights) ?? []).map((bullet, position) => {
-      const reasons: string[] = [];
-      if (bullet.removedMark) reasons.push('Bullet mark removed from the text');
-      if (bullet.collapsedSpaces) reasons.push('Extra spaces removed');
-      const text = english ? styleEnglishBullet(bullet.text, { role, technical, periodStyle }, reasons) : bullet.text;
-      return { text, original: highlights[position] ?? '', reasons };
-    });
-    const kept = rewritten.filter((bullet) => bullet.text !== '');
-    const keywords = kept.map((bullet) => matcher.mentioned(bullet.original));
-    const order = keywordsFirstOrder(keywords.map((found) => found.length));
-    const result: string[] = [];
-    order.forEach((from, to) => {
-      const bullet = kept[from];
-      if (bullet === undefined) return;
-      const path = `/${section}/${index}/highlights/${to}`;
-      if (to < from) bullet.reasons.push(`Moved up: shows ${listOfKeywords(keywords[from] ?? [])}, which the job asks for`);
-      if (!hasNumber(bullet.text)) bullet.reasons.push(QUANTIFY_PROMPT);
-      notes.add(path, ...bullet.reasons);
-      result.push(bullet.text);
-    });
-    if (entry.highlights !== undefined) entry.highlights = result;
-    if (english) strengthenParagraph(entry, section === 'projects' ? 'description' : 'summary', `/${section}/${index}`, { tense: role.tense, technical }, notes);
-  }
+  // One period style for the whole CV: the one most of its bullets already have.
+  const lists = [...bulletLists(resume)].map((list) => ({ ...list, cleaned: list.highlights.map(cleanBullet) }));
+  const periodStyle = prevailingPeriodStyle(lists.flatMap((list) => list.cleaned.map((bullet) => bullet.text)));
+  for (const list of lists) improveBulletList(list, { english, matcher, periodStyle, technicalCv }, notes);
 
   if (english && resume.basics?.summary !== undefined) {
     const tense: Tense = (resume.work ?? []).some((entry) => roleState(entry) === 'current') ? 'present' : 'past';
@@ -72,6 +46,41 @@ export function improveResume(request: Pick<ImprovementRequest, 'resume' | 'targ
   const ordered = orderSections(resume, request.target.experienceLevel);
   for (const section of ordered.moved) notes.add(`/${section}`, sectionReason(section, request.target.experienceLevel));
   return { resume: ordered.resume, reasons: notes.toReasons() };
+}
+
+interface ListContext {
+  english: boolean;
+  matcher: KeywordMatcher;
+  periodStyle: PeriodStyle;
+  technicalCv: boolean;
+}
+
+/** One entry's bullets styled, reworded and reordered, and its summary or description strengthened. */
+function improveBulletList(list: BulletList & { cleaned: CleanBullet[] }, context: ListContext, notes: ReasonNotes): void {
+  const { section, index, entry, highlights } = list;
+  const role = roleTense(section, entry, highlights);
+  const technical = section === 'projects' ? context.technicalCv : isTechnicalRole(entry, context.technicalCv);
+  const bullets = list.cleaned
+    .map((bullet, position) => {
+      const reasons: string[] = [];
+      if (bullet.removedMark) reasons.push('Bullet mark removed from the text');
+      if (bullet.collapsedSpaces) reasons.push('Extra spaces removed');
+      const text = context.english ? styleEnglishBullet(bullet.text, { role, technical, periodStyle: context.periodStyle }, reasons) : bullet.text;
+      // Keywords are looked for in the person's own words, never in a rewrite.
+      return { text, keywords: context.matcher.mentioned(highlights[position] ?? ''), reasons };
+    })
+    .filter((bullet) => bullet.text !== '');
+  const order = keywordsFirstOrder(bullets.map((bullet) => bullet.keywords.length));
+  const result = order.flatMap((from, to) => {
+    const bullet = bullets[from];
+    if (bullet === undefined) return [];
+    if (to < from) bullet.reasons.push(`Moved up: shows ${listOfKeywords(bullet.keywords)}, which the job asks for`);
+    if (!hasNumber(bullet.text)) bullet.reasons.push(QUANTIFY_PROMPT);
+    notes.add(`/${section}/${index}/highlights/${to}`, ...bullet.reasons);
+    return [bullet.text];
+  });
+  if (entry.highlights !== undefined) entry.highlights = result;
+  if (context.english) strengthenParagraph(entry, section === 'projects' ? 'description' : 'summary', `/${section}/${index}`, { tense: role.tense, technical }, notes);
 }
 
 /** Improves a CV by fixed rules, without a language model: used when none is configured. */
@@ -150,29 +159,36 @@ function roleTense(section: BulletSection, entry: BulletList['entry'], highlight
   return { tense: prevailingTense(highlights), dated: false };
 }
 
+/** A step of styling a bullet: the new text and why, or undefined when it has nothing to change. */
+type BulletStep = (text: string) => { text: string; reason: string } | undefined;
+
 function styleEnglishBullet(text: string, context: { role: RoleTense; technical: boolean; periodStyle: PeriodStyle }, reasons: string[]): string {
+  const { role, technical, periodStyle } = context;
+  let openingRewritten = false;
+  const steps: BulletStep[] = [
+    (current) => {
+      const stronger = strengthenSentences(current, { tense: role.tense, technical });
+      openingRewritten = stronger.firstChanged;
+      return stronger.weakPhrases.length === 0 ? undefined : { text: stronger.text, reason: `Starts with a strong action verb instead of ${quotedPhrases(stronger.weakPhrases)}` };
+    },
+    // A rewritten opening is in the role's tense already; an undated role's tense is only a guess.
+    (current) =>
+      openingRewritten || !role.dated
+        ? undefined
+        : { text: withLeadingTense(current, role.tense), reason: role.tense === 'past' ? 'Past tense, as for a past role' : 'Present tense, as for the current role' },
+    (current) => ({ text: withCapital(current), reason: 'Starts with a capital letter' }),
+    (current) => ({
+      text: withPeriodStyle(current, periodStyle),
+      reason: periodStyle === 'period' ? 'Ends with a period, as most bullets do' : 'No final period, as most bullets have none',
+    }),
+  ];
   let result = text;
-  const stronger = strengthenSentences(result, { tense: context.role.tense, technical: context.technical });
-  if (stronger.weakPhrases.length > 0 && stronger.text.length <= MAX_PARAGRAPH) {
-    result = stronger.text;
-    reasons.push(`Starts with a strong action verb instead of ${quotedPhrases(stronger.weakPhrases)}`);
-  }
-  if (!stronger.firstChanged && context.role.dated) {
-    const tensed = withLeadingTense(result, context.role.tense);
-    if (tensed !== result) {
-      result = tensed;
-      reasons.push(context.role.tense === 'past' ? 'Past tense, as for a past role' : 'Present tense, as for the current role');
-    }
-  }
-  const capitalised = withCapital(result);
-  if (capitalised !== result) {
-    result = capitalised;
-    reasons.push('Starts with a capital letter');
-  }
-  const ended = withPeriodStyle(result, context.periodStyle);
-  if (ended !== result) {
-    result = ended;
-    reasons.push(context.periodStyle === 'period' ? 'Ends with a period, as most bullets do' : 'No final period, as most bullets have none');
+  for (const step of steps) {
+    const next = step(result);
+    // A step that would take the bullet past the schema's bound is not made.
+    if (next === undefined || next.text === result || next.text.length > MAX_PARAGRAPH) continue;
+    result = next.text;
+    reasons.push(next.reason);
   }
   return result;
 }

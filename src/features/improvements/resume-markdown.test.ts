@@ -131,6 +131,7 @@ describe('resumeAsMarkdown', () => {
     };
     const markdown = resumeAsMarkdown(huge);
     expect(markdown.length).toBeLessThanOrEqual(10_000);
+    expect(resumeAsMarkdown(huge, { maxChars: Number.NaN })).toBe(markdown);
     expect(markdown.length).toBeGreaterThan(9_000);
   });
 

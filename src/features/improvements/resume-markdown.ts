@@ -37,7 +37,8 @@ const RANK = {
 
 /** The CV as safe Markdown of at most `maxChars` characters (10 000 unless given). */
 export function resumeAsMarkdown(resume: JsonResume, options: { maxChars?: number } = {}): string {
-  const maxChars = Math.max(0, Math.floor(options.maxChars ?? DEFAULT_MAX_CHARS));
+  const requested = options.maxChars ?? DEFAULT_MAX_CHARS;
+  const maxChars = Number.isNaN(requested) ? DEFAULT_MAX_CHARS : Math.max(0, Math.floor(requested));
   const document = new MarkdownDocument();
   writeHeader(document, resume);
   for (const key of Object.keys(resume)) writeSection(document, resume, key);
