@@ -12,7 +12,7 @@ export type ExperienceLevel = AnalysisTarget['experienceLevel'];
 // references; keys of no known section (extensions such as meta) keep their order after those.
 const SUPPORTING = ['certificates', 'awards', 'languages', 'volunteer', 'publications', 'interests', 'references'];
 
-export const SECTION_ORDER: Record<ExperienceLevel, readonly string[]> = {
+const SECTION_ORDER: Record<ExperienceLevel, readonly string[]> = {
   '0-2': ['basics', 'education', 'work', 'projects', 'skills', ...SUPPORTING],
   '3-5': ['basics', 'work', 'skills', 'projects', 'education', ...SUPPORTING],
   '6+': ['basics', 'work', 'skills', 'projects', 'education', ...SUPPORTING],

@@ -118,8 +118,3 @@ export function verbFormOf(word: string): { verb: VerbForms; form: VerbForm } | 
   if (gerund !== undefined) return { verb: gerund, form: 'gerund' };
   return undefined;
 }
-
-/** The verb whose given form is this word. */
-export function verbIn(word: string, form: VerbForm): VerbForms | undefined {
-  return byForm[form].get(word.toLowerCase());
-}
