@@ -14,6 +14,8 @@ import { sessionRoutes } from './features/auth/sessions/routes.js';
 import { healthRoutes } from './features/health/routes.js';
 import { planRoutes } from './features/plans/routes.js';
 import { questionnaireRoutes } from './features/questionnaires/routes.js';
+import { analysisRoutes } from './features/analysis/routes.js';
+import { improvementRoutes } from './features/improvements/routes.js';
 import { userRoutes } from './features/users/routes.js';
 import { ErrorBody, FieldErrorsBody, sanitisedKeyword } from './http/common-schemas.js';
 import { refuseCrossSiteForms } from './http/cross-site.js';
@@ -115,7 +117,7 @@ export async function buildApp(services: Services, features: Features): Promise<
   refuseCrossSiteForms(app, config.corsAllowedOrigins);
   await registerOpenApi(app, securitySchemes);
 
-  const { users, plans, sessions, passwords, google, health, signer, questionnaires } = features;
+  const { users, plans, sessions, passwords, google, health, signer, questionnaires, analysis, improvements } = features;
   await app.register(authentication, { sessions, signer });
   await app.register(healthRoutes, { health });
   await app.register(sessionRoutes, { sessions, users });
@@ -124,6 +126,8 @@ export async function buildApp(services: Services, features: Features): Promise<
   await app.register(userRoutes, { users });
   await app.register(planRoutes, { plans });
   await app.register(questionnaireRoutes, { questionnaires });
+  await app.register(analysisRoutes, { analysis });
+  await app.register(improvementRoutes, { improvements });
 
   return app;
 }

@@ -10,6 +10,11 @@ import { SessionCache } from './features/auth/sessions/session-cache.js';
 import { TokenSigner } from './features/auth/sessions/tokens.js';
 import { queueProbeJob } from './features/health/jobs.js';
 import { HealthService } from './features/health/service.js';
+import { AnalysisService } from './features/analysis/service.js';
+import { createImprover } from './features/improvements/create-improver.js';
+import type { Improver } from './features/improvements/improver.js';
+import { improvementJob } from './features/improvements/jobs.js';
+import { ImprovementService } from './features/improvements/service.js';
 import { PlanService } from './features/plans/service.js';
 import { extractionJob } from './features/questionnaires/jobs.js';
 import { QuestionnaireService } from './features/questionnaires/service.js';
@@ -27,6 +32,10 @@ export interface Features {
   google: GoogleSignIn;
   health: HealthService;
   questionnaires: QuestionnaireService;
+  analysis: AnalysisService;
+  improvements: ImprovementService;
+  /** What rewrites CVs: the configured language model, or the offline rules. */
+  improver: Improver;
   /** Every kind of background job, with what it works with. */
   jobHandlers: JobHandler[];
   /** Upkeep the worker runs on a timer. */
@@ -36,7 +45,7 @@ export interface Features {
 
 /** The one place where feature services are made and wired to each other and to the infrastructure. */
 export function createFeatures(services: Services): Features {
-  const { config, database, cache, bus, queue, jobs, cpu, blobs, mailer, stripe, logger, secretKey } = services;
+  const { config, database, cache, bus, queue, jobs, jobWatch, cpu, blobs, mailer, stripe, logger, secretKey } = services;
   const plans = new PlanService({ database, cache, stripe, logger });
   const sessionCache = new SessionCache(bus);
   const users = new UserService(database, plans, (userId) => sessionCache.invalidateUser(userId));
@@ -46,6 +55,9 @@ export function createFeatures(services: Services): Features {
   const google = new GoogleSignIn({ database, users, sessions, verifier: new GoogleVerifier(config.googleJwksUrl, config.googleClientId) });
   const health = new HealthService({ config, database, cache, queue, jobs, processLabel: services.processLabel, logger });
   const questionnaires = new QuestionnaireService({ database, jobs, blobs, logger });
+  const analysis = new AnalysisService({ questionnaires });
+  const improvements = new ImprovementService({ database, jobs, jobWatch, questionnaires, logger });
+  const improver = createImprover(config, logger);
   return {
     plans,
     users,
@@ -55,10 +67,14 @@ export function createFeatures(services: Services): Features {
     google,
     health,
     questionnaires,
+    analysis,
+    improvements,
+    improver,
     jobHandlers: [
       queueProbeJob(database, cpu),
       passwordResetMailJob({ database, users, mailer, secretKey, frontendUrl: config.frontendUrl }),
       extractionJob({ database, blobs, cpu, logger, timeoutMs: config.extractionTimeoutSeconds * 1000 }),
+      improvementJob({ database, questionnaires, improver, logger }),
     ],
     periodicTasks: [
       { name: 'delete expired login counters', intervalMs: 10 * 60 * 1000, run: () => deleteExpiredAttempts(database.db) },

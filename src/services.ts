@@ -19,6 +19,7 @@ import type { JobQueue } from './infra/queue/job-queue.js';
 import { connectRedis, readyWithin } from './infra/redis/connection.js';
 import { createStripeClient, type Stripe } from './infra/stripe/stripe-client.js';
 import { JobService } from './jobs/job-service.js';
+import { JobWatch } from './jobs/job-watch.js';
 
 /** How long a starting process waits for Redis before it starts without it. */
 const REDIS_START_WAIT_MS = 2000;
@@ -35,6 +36,8 @@ export interface Services {
   readonly blobs: BlobStore;
   readonly cpu: CpuPool;
   readonly jobs: JobService;
+  /** Lets a request wait for a job's row to change. */
+  readonly jobWatch: JobWatch;
   /** Names this process in job rows and logs: host, pid and role. */
   readonly processLabel: string;
   /** The key that signs tokens. */
@@ -109,6 +112,7 @@ export async function createServices(config: Config, options: ServiceOptions): P
     blobs,
     cpu,
     jobs,
+    jobWatch: new JobWatch(bus),
     secretKey,
     stripe,
     mailer,

@@ -113,6 +113,7 @@ for (const target of storageTargets()) {
     let dave: Person;
     let davesId: number;
     let davesCvId: number;
+    let davesImprovementId: number;
     const davesFile = Buffer.from('Dave Example\ndave@example.com\n\nExperience\nDave Corp — Founder, 2019 – 2024\n');
     const fields = { position: 'Dave Position', industry: 'Dave Industry', experience_level: '6+', company_size: 'small', application_timeline: 'immediate' };
 
@@ -126,6 +127,9 @@ for (const target of storageTargets()) {
       davesCvId = (await testApp.app.inject({ method: 'POST', url: '/cv/questionnaire/', headers: dave.auth, payload: fields })).json<{ id: number }>().id;
       await testApp.app.inject({ method: 'POST', url: `/cv/questionnaire/${davesCvId}/cv/import/`, headers: dave.auth, payload: { basics: { name: 'Dave Example' } } });
       await testApp.app.inject({ method: 'POST', url: '/cv/questionnaire/', headers: carol.auth, payload: { ...fields, position: 'Carol Position', industry: 'Carol Industry' } });
+      // No worker here: the improvement stays queued, which is all these checks need.
+      const improvement = await testApp.app.inject({ method: 'POST', url: '/cv/ai-responses/', headers: dave.auth, payload: { questionnaire: davesCvId, prompt: 'Make it shine for Dave Corp.' } });
+      davesImprovementId = improvement.json<{ id: number }>().id;
     });
     afterAll(async () => testApp.close());
 
@@ -137,10 +141,12 @@ for (const target of storageTargets()) {
       const file = await call('GET', `/cv/questionnaire/${davesId}/resume/`, dave);
       const cv = await call('GET', `/cv/questionnaire/${davesCvId}/cv/`, dave);
       const list = await call('GET', '/cv/questionnaire/', dave);
+      const improvements = await call('GET', '/cv/ai-responses/', dave);
       expect(questionnaire.statusCode).toBe(200);
+      expect(improvements.json()).toHaveLength(1);
       expect(file.rawPayload.equals(davesFile)).toBe(true);
       expect(cv.statusCode).toBe(200);
-      return JSON.stringify([questionnaire.json(), cv.json(), list.json()]);
+      return JSON.stringify([questionnaire.json(), cv.json(), list.json(), improvements.json()]);
     }
 
     it('GET /cv/questionnaire/ and /api/questionnaire/ list the caller’s own only, and 401 without a caller', async () => {
@@ -170,6 +176,9 @@ for (const target of storageTargets()) {
         ['GET', `/cv/questionnaire/${davesId}/cv/?format=jsonresume`],
         ['PUT', `/cv/questionnaire/${davesId}/cv/`, { resume: { basics: { name: 'Taken over' } } }],
         ['POST', `/cv/questionnaire/${davesId}/cv/import/`, { basics: { name: 'Taken over' } }],
+        ['GET', `/cv/questionnaire/${davesCvId}/analysis/`],
+        ['GET', `/cv/ai-responses/${davesImprovementId}/`],
+        ['GET', `/cv/ai-responses/${davesImprovementId}/events/`],
       ];
       for (const [method, url, payload] of attempts) {
         const response = await call(method, url, carol, payload);
@@ -178,6 +187,15 @@ for (const target of storageTargets()) {
         expect(response.body).not.toContain('Dave');
         expect((await call(method, url, undefined, payload)).statusCode, `${method} ${url} anonymous`).toBe(401);
       }
+      expect(await davesState()).toBe(before);
+    });
+
+    it('an improvement of the other person’s questionnaire is refused as the upstream refused it, and their list is untouched', async () => {
+      const before = await davesState();
+      const response = await call('POST', '/cv/ai-responses/', carol, { questionnaire: davesCvId, prompt: 'Make it shine for Carol instead.' });
+      expect(response.statusCode).toBe(404);
+      expect(response.json()).toEqual({ error: 'Questionnaire not found or you do not have permission to access it.', detail: expect.any(String) as string, code: 'not_found' });
+      expect((await call('GET', '/cv/ai-responses/', carol)).json()).toEqual([]);
       expect(await davesState()).toBe(before);
     });
 

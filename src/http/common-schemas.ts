@@ -26,7 +26,7 @@ const BadRequestBody = Type.Union([Type.Ref('FieldErrorsBody'), Type.Ref('ErrorB
   description: 'Invalid fields, or {"detail", "code"} when the request could not be read',
 });
 
-type ErrorStatus = 400 | 401 | 403 | 404 | 409 | 413 | 415 | 429 | 503;
+type ErrorStatus = 400 | 401 | 403 | 404 | 409 | 413 | 415 | 422 | 429 | 502 | 503 | 504;
 
 /**
  * The documented error answers of a route. Bodies are never filtered through these schemas (the

@@ -110,9 +110,9 @@ function send(reply: FastifyReply, status: number, body: Record<string, unknown>
 }
 
 /** Answers with an error of the catalogue: its status, and `detail` or the catalogue's own. */
-export function sendError(reply: FastifyReply, code: ErrorCode, detail?: string, headers: Record<string, string> = {}): FastifyReply {
+export function sendError(reply: FastifyReply, code: ErrorCode, detail?: string, headers: Record<string, string> = {}, extra: Record<string, unknown> = {}): FastifyReply {
   const entry = errorCatalogue[code];
-  return send(reply, entry.status, { detail: detail ?? entry.detail, code }, headers);
+  return send(reply, entry.status, { ...extra, detail: detail ?? entry.detail, code }, headers);
 }
 
 /** The methods that have a route for this path (a 405 names them in Allow). */
@@ -131,7 +131,7 @@ export function answerError(error: FastifyError | AppError | ValidationError | E
   if (error instanceof ValidationError) return send(reply, 400, error.fields);
   if (error instanceof AppError) {
     if (error.status >= 500) request.log.error({ err: error }, 'request failed');
-    return sendError(reply, error.code, error.message, error.headers);
+    return sendError(reply, error.code, error.message, error.headers, error.body);
   }
   const fastifyError = error as FastifyError;
   if (fastifyError.validation) {

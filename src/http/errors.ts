@@ -20,9 +20,15 @@ export const errorCatalogue = {
   uri_too_long: { status: 414, detail: 'A part of the request path is too long.' },
   unsupported_media_type: { status: 415, detail: 'Unsupported media type in request.' },
   unsupported_type: { status: 415, detail: 'The file is not a PDF, DOCX or TXT document.' },
+  idempotency_key_reused: { status: 422, detail: 'This Idempotency-Key was sent before with a different request.' },
   throttled: { status: 429, detail: 'Request was throttled.' },
   internal_error: { status: 500, detail: 'A server error occurred.' },
   service_unavailable: { status: 503, detail: 'Service temporarily unavailable, try again later.' },
+  llm_config: { status: 503, detail: 'AI service authentication failed. Please contact support.' },
+  llm_unavailable: { status: 503, detail: 'Unable to connect to AI service. Please try again later.' },
+  llm_rate_limited: { status: 429, detail: 'AI service is currently busy. Please wait a moment and try again.' },
+  llm_bad_output: { status: 502, detail: 'AI service returned an answer that could not be used. Please try again.' },
+  llm_timeout: { status: 504, detail: 'AI service took too long to answer. Please try again later.' },
 } as const satisfies Record<string, { status: number; detail: string }>;
 
 export type ErrorCode = keyof typeof errorCatalogue;
@@ -37,13 +43,17 @@ export class AppError extends Error {
   constructor(
     readonly code: ErrorCode,
     detail?: string,
-    options: { headers?: Record<string, string>; cause?: unknown } = {},
+    options: { headers?: Record<string, string>; cause?: unknown; body?: Record<string, unknown> } = {},
   ) {
     super(detail ?? errorCatalogue[code].detail, options.cause === undefined ? undefined : { cause: options.cause });
     this.name = 'AppError';
     this.status = errorCatalogue[code].status;
     this.headers = options.headers ?? {};
+    this.body = options.body ?? {};
   }
+
+  /** More fields for the answer, beside `detail` and `code`: e.g. the upstream's `error` message. */
+  readonly body: Record<string, unknown>;
 }
 
 /** A 400 with field errors, in the `{"field": ["message"]}` shape. */

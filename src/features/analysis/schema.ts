@@ -36,9 +36,17 @@ export const SectionAnalysis = Type.Object({
 
 export const Fabrication = Type.Object({
   path: Type.String({ description: 'JSON pointer of the value the improver wrote' }),
-  kind: Type.Union(
-    ['employer', 'job_title', 'school', 'degree', 'date', 'number', 'certification', 'url', 'skill'].map((kind) => Type.Literal(kind)),
-  ),
+  kind: Type.Union([
+    Type.Literal('employer'),
+    Type.Literal('job_title'),
+    Type.Literal('school'),
+    Type.Literal('degree'),
+    Type.Literal('date'),
+    Type.Literal('number'),
+    Type.Literal('certification'),
+    Type.Literal('url'),
+    Type.Literal('skill'),
+  ]),
   value: Type.String({ description: 'what the improver wrote, which neither the CV nor the questionnaire supports' }),
   reverted_to: Type.Union([Type.String(), Type.Null()], { description: 'the source value put back, or null when the item was removed' }),
 });

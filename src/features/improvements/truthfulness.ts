@@ -9,22 +9,18 @@ import { EMAIL_PATTERN, findUrls } from './personal-data.js';
 // and errs on the side of the source: a fact it cannot find is reverted.
 
 export interface TruthEvidence {
-  /** What the person wrote in the questionnaire: it counts as evidence next to the CV. */
+  /** What the person wrote about themselves (their request): it counts as evidence next to the CV. The advert and the target position do not: they describe the job, not the person. */
   questionnaireText: string;
   /** The advert's keywords the source CV does not show. */
   keywordsMissing: string[];
 }
 
 /** The kinds of fact the check knows: those of the analysis schema's `Fabrication`. */
-export type FabricationKind = 'employer' | 'job_title' | 'school' | 'degree' | 'date' | 'number' | 'certification' | 'url' | 'skill';
-
-// The analysis schema builds its kind union from a mapped array, which its static type reads as
-// `never`; this is the same record with the kind spelled out, assignable once that type is a union.
-export type TruthFabrication = Omit<Fabrication, 'kind'> & { kind: FabricationKind };
+export type FabricationKind = Fabrication['kind'];
 
 export interface TruthfulResume {
   resume: JsonResume;
-  fabrications: TruthFabrication[];
+  fabrications: Fabrication[];
   /** The advert's keywords the CV has no evidence for, in the advert's order. */
   gaps: string[];
 }
@@ -527,7 +523,7 @@ interface TextProblem {
 
 /** The checker's state for one run: the evidence, the forbidden advert keywords, and the fabrications found. */
 class TruthChecker {
-  readonly fabrications: TruthFabrication[] = [];
+  readonly fabrications: Fabrication[] = [];
   private readonly forbiddenTerms: string[];
   private readonly forbiddenInText: string[];
 

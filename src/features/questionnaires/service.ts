@@ -242,6 +242,17 @@ export class QuestionnaireService {
     throw new AppError('not_found', 'This questionnaire has no CV yet: upload one, or import a JSON Resume document.');
   }
 
+  /**
+   * A questionnaire and its CV as an improvement reads them (the CV is missing while the upload is
+   * read, or when it could not be); undefined when the questionnaire is not this user's.
+   */
+  async findForImprovement(userId: number, id: number): Promise<{ record: QuestionnaireRecord; cv: CvRow | undefined } | undefined> {
+    const { db } = this.deps.database;
+    const record = await findOwnedRecord(db, userId, id);
+    if (!record) return undefined;
+    return { record, cv: record.hasCv ? await findCv(db, id) : undefined };
+  }
+
   /** Stores its owner's correction of the structured CV (and of the text, when given). */
   async correctCv(userId: number, rawId: string, resume: JsonResume, text: string | undefined): Promise<CvRow> {
     const record = await this.get(userId, rawId);

@@ -1,0 +1,29 @@
+import type { ExtractionSource } from '../../infra/extract/extraction.js';
+import type { JsonResume } from '../../resume/json-resume.js';
+import type { QuestionnaireService } from '../questionnaires/service.js';
+import type { AnalysisTarget } from './analysis-input.js';
+import { analyseCv } from './analyse-cv.js';
+import type { CvAnalysis } from './schema.js';
+
+/** Measures a questionnaire's CV against its job: as soon as the CV has been read, no model involved. */
+export class AnalysisService {
+  constructor(private readonly deps: { questionnaires: QuestionnaireService }) {}
+
+  /** The analysis of the caller's questionnaire; 409 while its CV is still being read (as for the CV itself). */
+  async analyse(userId: number, rawId: string): Promise<CvAnalysis> {
+    const { row } = await this.deps.questionnaires.get(userId, rawId);
+    const cv = await this.deps.questionnaires.getCv(userId, rawId);
+    return analyseCv({
+      resume: cv.resume as JsonResume,
+      text: cv.text,
+      source: (cv.source as (ExtractionSource & { type: string }) | null) ?? null,
+      warnings: cv.warnings.map((warning) => warning.code),
+      target: {
+        position: row.position,
+        industry: row.industry,
+        experienceLevel: row.experienceLevel as AnalysisTarget['experienceLevel'],
+        jobDescription: row.jobDescription ?? '',
+      },
+    });
+  }
+}
