@@ -36,6 +36,7 @@ export interface SkillMatch {
   skill: Skill;
   /** The name as the vocabulary writes it, whichever spelling the text used. */
   display: string;
+  strictness: NameStrictness;
   index: number;
   end: number;
 }
@@ -52,6 +53,14 @@ const AFTER = `(?![${LETTER_OR_DIGIT}+#])`;
 const AFTER_LISTED = `(?![${LETTER_OR_DIGIT}+#&'’\\-]|\\.[${LETTER_OR_DIGIT}])`;
 const NOT_BEFORE_LISTED = /[&'’.-]/;
 const NOT_BEFORE_SYMBOL = /[\p{L}\p{N}_.]/u;
+const LETTER_OR_DIGIT_CHAR = /[\p{L}\p{N}]/u;
+
+/** Whether a name may start here: not after a dot inside a dotted name ("js" of "Node.js"), nor, for a single letter, after a hyphen or an ampersand. */
+function mayStartAfter(text: string, start: number, strictness: NameStrictness): boolean {
+  const previous = text.charAt(start - 1);
+  if (previous === '.' && LETTER_OR_DIGIT_CHAR.test(text.charAt(start - 2))) return false;
+  return strictness !== 'listed' || !NOT_BEFORE_LISTED.test(previous);
+}
 
 const escapeChar = (char: string) => (/[.*+?^${}()|[\]\\/]/.test(char) ? `\\${char}` : char);
 
@@ -131,18 +140,12 @@ export function prepareText(text: string): PreparedText {
   return { text, lowered, wordStarts };
 }
 
-const LIST_BEFORE = /(?:^|[,;/(|•·:]|\s(?:and|or|y|o|&))\s*$/;
-const LIST_AFTER = /^\s*(?:$|[,;/)|]|(?:and|or|y|o|&)\s)/;
+// What stands between two items of one list: a separator or a list's "and"/"or", on one line.
+const BETWEEN_ITEMS = /^[^\S\n]{0,3}(?:[,;/|&]|and|or|y|o)[^\S\n]{0,3}$/;
 
-/** Whether the span stands as an item of a list: a separator or a list's "and"/"or" right before or after it, on its line. */
-function standsInList(text: string, index: number, end: number): boolean {
-  const lineStart = text.lastIndexOf('\n', index - 1) + 1;
-  const lineEnd = text.indexOf('\n', end);
-  const before = text.slice(Math.max(lineStart, index - 12), index);
-  const after = text.slice(end, Math.min(lineEnd === -1 ? text.length : lineEnd, end + 12));
-  // A line's start alone does not make a list (it is also where sentences start); its end does.
-  const beforeIsList = LIST_BEFORE.test(before) && !(index === lineStart || /^\s*$/.test(before));
-  return beforeIsList || LIST_AFTER.test(after);
+/** Whether two matches, in this order, are neighbours in a list ("C, C++", "Python and R"). */
+function listedTogether(text: string, first: SkillMatch | undefined, second: SkillMatch | undefined): boolean {
+  return first !== undefined && second !== undefined && BETWEEN_ITEMS.test(text.slice(first.end, second.index));
 }
 
 /**
@@ -163,13 +166,12 @@ export function findSkills(prepared: PreparedText, skills: readonly Skill[], lis
       for (const wordStart of starts) {
         const start = name.symbolFirst ? wordStart - 1 : wordStart;
         const previous = start > 0 ? prepared.text.charAt(start - 1) : '';
-        if (name.symbolFirst ? start < 0 || NOT_BEFORE_SYMBOL.test(previous) : name.strictness === 'listed' && NOT_BEFORE_LISTED.test(previous)) continue;
+        if (name.symbolFirst ? start < 0 || NOT_BEFORE_SYMBOL.test(previous) : !mayStartAfter(prepared.text, start, name.strictness)) continue;
         pattern.lastIndex = start;
         const match = pattern.exec(target);
         if (!match) continue;
         const end = match.index + match[0].length;
-        if (!listed && name.strictness === 'listed' && !standsInList(prepared.text, match.index, end)) continue;
-        found.push({ skill, display: name.display, index: match.index, end });
+        found.push({ skill, display: name.display, strictness: name.strictness, index: match.index, end });
       }
     }
   }
@@ -181,7 +183,24 @@ export function findSkills(prepared: PreparedText, skills: readonly Skill[], lis
     kept.push(match);
     reached = match.end;
   }
-  return kept;
+  return listed ? kept : withListedLettersInLists(prepared.text, kept);
+}
+
+/**
+ * In prose a single letter counts only in a list that holds another skill: "C, C++", "Python and R",
+ * "Go, Rust, C and R" (a chain of letters hangs on its other skills), but not "grade C; Go, team".
+ */
+function withListedLettersInLists(text: string, matches: SkillMatch[]): SkillMatch[] {
+  const accepted = matches.map((match) => match.strictness !== 'listed');
+  for (let changed = true; changed; ) {
+    changed = false;
+    matches.forEach((match, k) => {
+      if (accepted[k]) return;
+      const besideAccepted = (accepted[k - 1] === true && listedTogether(text, matches[k - 1], match)) || (accepted[k + 1] === true && listedTogether(text, match, matches[k + 1]));
+      if (besideAccepted) accepted[k] = changed = true;
+    });
+  }
+  return matches.filter((_, k) => accepted[k]);
 }
 
 /** The vocabulary, compiled once. */

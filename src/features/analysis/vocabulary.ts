@@ -4,8 +4,9 @@
 //
 // A name that is also an everyday word is marked, so that prose does not count as a skill:
 //   `!Excel`  counts only written with its capitals (Excel, EXCEL), never "excel at";
-//   `=Go`     counts only with its capitals and standing in a list ("Go, Rust", "C/C++"), never "go" or
-//             "Go beyond"; for single letters and words as common as "Go".
+//   `=Go`     counts only with its capitals and, in prose, listed beside another skill ("Go, Rust",
+//             "C/C++", "Python and R"), never "go" or "Go beyond"; for single letters and words as
+//             common as "Go". In a CV's list of skills the capitals alone suffice.
 // Everything else matches whatever its case, its spacing or hyphenation (machine-learning, NodeJS,
 // node js) and a plural s.
 
@@ -404,7 +405,7 @@ const methodologies = [
 ];
 
 const softSkills = [
-  'communication|communication skills|comunicación',
+  'communication skills|verbal communication|written communication|!Communication|comunicación',
   'leadership|liderazgo',
   'teamwork|team player|trabajo en equipo',
   'collaboration',
