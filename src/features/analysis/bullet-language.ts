@@ -107,8 +107,8 @@ const IRREGULAR_PAST: Record<string, string> = {
 const PAST_OF: Record<string, string> = Object.fromEntries(Object.entries(IRREGULAR_PAST).map(([past, base]) => [base, past]));
 // Spelled the same in the present and the past: their tense cannot be told.
 const SAME_IN_BOTH = new Set(['cut', 'set', 'put', 'forecast', 'read', 'broadcast', 'spread', 'upset']);
-// Past participles used as adjectives at a bullet's start: "Automated tests for…", "Distributed systems…".
-const ADJECTIVES_IN_ED = new Set(['automated', 'distributed', 'embedded', 'advanced', 'dedicated', 'detailed', 'experienced', 'skilled', 'certified', 'integrated', 'unified', 'based', 'related', 'selected', 'invited', 'featured']);
+// Past participles used as adjectives at a bullet's start: "Distributed systems…", "Certified Scrum Master".
+const ADJECTIVES_IN_ED = new Set(['distributed', 'embedded', 'advanced', 'dedicated', 'detailed', 'experienced', 'skilled', 'certified', 'based', 'related', 'selected', 'invited', 'featured']);
 // A word after an opening "Lead", "Research" or "Design" that shows it is a noun, not a verb.
 const NOUN_FOLLOWERS = new Set([
   'of', 'on', 'for', 'at', 'in', 'engineer', 'developer', 'designer', 'architect', 'analyst', 'scientist', 'researcher',
