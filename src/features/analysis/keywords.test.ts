@@ -61,6 +61,8 @@ describe('extractJobKeywords', () => {
     expect(keywordsOf('Work with key partners: SoC manufacturers, ODMs, and OEMs.')).toEqual(['SoC', 'ODM', 'OEM']);
     expect(keywordsOf('Toolkits such as Python, Zorblax, NumPy.')).toEqual(['Python', 'Zorblax', 'NumPy']);
     expect(keywordsOf('Manage a team of Technical Leads (TLXs) across sites')).toEqual(['TLX']);
+    // Listed late, named early: ordered by where it is first named.
+    expect(keywordsOf('Work with SoC vendors. Stack: Python, Zorblax. Partners: SoC makers, ODMs and OEMs.')).toEqual(['SoC', 'Python', 'Zorblax', 'ODM', 'OEM']);
   });
 
   it('leaves out capitalised words, references, places and links that are no skills', () => {

@@ -24,7 +24,8 @@ interface Candidate {
 export function extractJobKeywords(target: AnalysisTarget): string[] {
   const text = maskLinks(target.jobDescription.slice(0, MAX_ADVERT).normalize('NFKC'));
   if (text.trim() === '') return [];
-  const matches = findSkills(prepareText(text), vocabularySkills, false);
+  const prepared = prepareText(text);
+  const matches = findSkills(prepared, vocabularySkills, false);
   const covered = (index: number, end: number) => overlapsAny(matches, index, end);
 
   const candidates: Candidate[] = [];
@@ -35,10 +36,12 @@ export function extractJobKeywords(target: AnalysisTarget): string[] {
     candidates.push({ keyword: match.display, index: match.index, fromVocabulary: true });
   }
   for (const term of findUnlistedTerms(text, covered, (word) => vocabularySkill(word) !== undefined)) {
-    const id = vocabularySkill(term.term)?.id ?? skillKey(term.term);
+    const id = skillKey(term.term);
     if (seen.has(id)) continue;
     seen.add(id);
-    candidates.push({ keyword: term.term, index: term.index, fromVocabulary: false });
+    // Accepted in a list, it may have been named before in prose ("SoC manufacturers and OEMs… partners: SoC, ODMs").
+    const first = findSkills(prepared, [skillFor(term.term)], false)[0]?.index ?? term.index;
+    candidates.push({ keyword: term.term, index: Math.min(first, term.index), fromVocabulary: false });
   }
 
   const kept = candidates.filter((candidate) => candidate.fromVocabulary).slice(0, MAX_KEYWORDS);

@@ -1,7 +1,7 @@
 import { lowerSameLength } from '../../resume/parse/text.js';
 import { skillVocabulary } from './vocabulary.js';
 
-/** How a name must be written to count (see vocabulary.ts): any case, with its capitals, or with its capitals in a list. */
+/** How a name must be written to count (see vocabulary.ts): any case, with its capitals, or with its capitals in a list of skills. */
 export type NameStrictness = 'any-case' | 'cased' | 'listed';
 
 interface SkillName {
@@ -151,7 +151,8 @@ function listedTogether(text: string, first: SkillMatch | undefined, second: Ski
 /**
  * Finds where the skills are named in a text, in order, without overlaps (the longer name wins:
  * "Django REST Framework" over "Django"). In a listed text (a CV's skills) every name counts in any
- * case; in prose, cased names count only with their capitals and listed ones only as list items.
+ * case but single letters, which keep their capitals; in prose, cased names count only with their
+ * capitals, and single letters only with theirs and listed beside another skill.
  */
 export function findSkills(prepared: PreparedText, skills: readonly Skill[], listed: boolean): SkillMatch[] {
   const found: SkillMatch[] = [];

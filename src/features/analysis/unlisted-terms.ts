@@ -4,7 +4,7 @@
 // company names, places, headings), so a term counts only where it stands as an item of a list whose
 // neighbour is a skill, or as an acronym in brackets ("Technical Program Managers (TPMs)").
 
-/** A term found, where it was first seen accepted. */
+/** A term found, and where it stands as a list's item. */
 export interface UnlistedTerm {
   term: string;
   index: number;
@@ -36,8 +36,10 @@ const NOT_TERMS = new Set(
   ).split(' '),
 );
 
-// What separates the items of a list: punctuation, bullets, "and"/"or" (and Spanish "y"/"o"), "etc.".
-const SEPARATOR = /[,;/|()[\]•·:]|\s(?:and|or|y|o|&)\s|\s?\betc\b\.?/giu;
+// What separates the items of a list: punctuation, bullets, "and"/"or" (and Spanish "y"/"o"), "etc.";
+// and what ends one: brackets, a colon, a sentence's full stop.
+const SEPARATOR = /[,;/|()[\]•·:]|\s(?:and|or|y|o|&)\s|\s?\betc\b\.?|(?<=\p{Ll}{2})\.\s+(?=\p{Lu})/giu;
+const ENDS_LIST = /[()[\]:]|^\.\s/;
 // Words that lead into a list's item and are not part of it.
 const LEAD_IN = /^(?:(?:such as|like|e\.g\.?|i\.e\.?|including|incl\.?|with|using|via|in|of|on|w|ex)\s+)+/iu;
 const WORD = /[\p{L}\p{N}][\p{L}\p{N}+#.-]*[\p{L}\p{N}+#]|[\p{L}\p{N}]/gu;
@@ -86,7 +88,7 @@ function splitItems(line: string, offset: number): Item[] {
     const lead = LEAD_IN.exec(raw.trimStart())?.[0].length ?? 0;
     const leading = raw.length - raw.trimStart().length + lead;
     const text = raw.slice(leading).trim();
-    const listedWithNext = !/[()[\]:]/.test(separator) && separator !== '';
+    const listedWithNext = !ENDS_LIST.test(separator) && separator !== '';
     if (text !== '') items.push({ text, index: offset + start + leading, bracketed: openedBracket && separator === ')', words: text.split(/\s+/).length, listedWithNext });
     else if (!listedWithNext) {
       const previous = items.at(-1);
