@@ -81,6 +81,15 @@ describe('extractJobKeywords', () => {
     expect(keywords).toEqual(skills.slice(0, MAX_KEYWORDS));
   });
 
+  it('reads long runs without spaces in linear time', () => {
+    for (const run of ['•'.repeat(20_000), 'node.'.repeat(4000), 'a@'.repeat(10_000), 'C, '.repeat(6000)]) {
+      const start = performance.now();
+      keywordsOf(run);
+      // Quadratic work on 20,000 characters takes seconds; linear work takes milliseconds.
+      expect(performance.now() - start, run.slice(0, 10)).toBeLessThan(400);
+    }
+  });
+
   it('gives each vocabulary name one skill: no two skills share a written form', () => {
     const owners = new Map<string, string>();
     for (const line of skillVocabulary) {

@@ -35,9 +35,12 @@ export function extractJobKeywords(target: AnalysisTarget): string[] {
     seen.add(match.skill.id);
     candidates.push({ keyword: match.display, index: match.index, fromVocabulary: true });
   }
+  let unlisted = 0;
   for (const term of findUnlistedTerms(text, covered, (word) => vocabularySkill(word) !== undefined)) {
     const id = skillKey(term.term);
     if (seen.has(id)) continue;
+    // Enough to fill the list: an advert of a thousand acronyms costs no more than one of forty.
+    if (++unlisted > MAX_KEYWORDS) break;
     seen.add(id);
     // Accepted in a list, it may have been named before in prose ("SoC manufacturers and OEMs… partners: SoC, ODMs").
     const first = findSkills(prepared, [skillFor(term.term)], false)[0]?.index ?? term.index;

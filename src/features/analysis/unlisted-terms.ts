@@ -44,8 +44,9 @@ const ENDS_LIST = /[()[\]:]|^\.\s/;
 const LEAD_IN = /^(?:(?:such as|like|e\.g\.?|i\.e\.?|including|incl\.?|with|using|via|in|of|on|w|ex)\s+)+/iu;
 const WORD = /[\p{L}\p{N}][\p{L}\p{N}+#.-]*[\p{L}\p{N}+#]|[\p{L}\p{N}]/gu;
 // Links and addresses carry words that are no skills (https, a company's name in its domain). Domains
-// are lower case: "ASP.NET" is no address.
-const LINK = /\b(?:[Hh][Tt][Tt][Pp][Ss]?:\/\/|[Ww][Ww][Ww]\.)\S+|\S+@\S+\.\S+|\b[\w-]+\.(?:com|org|io|pe|es|de|fr|uk|in)\b(?:\/\S*)?/gu;
+// are lower case: "ASP.NET" is no address. The address's parts are bounded and exclude "@", so that a
+// long run without spaces costs linear time.
+const LINK = /\b(?:[Hh][Tt][Tt][Pp][Ss]?:\/\/|[Ww][Ww][Ww]\.)\S+|[^\s@]{1,64}@[^\s@]{1,255}|\b[\w-]+\.(?:com|org|io|pe|es|de|fr|uk|in)\b(?:\/\S*)?/gu;
 
 /** The text with its links and e-mail addresses blanked out, offsets unchanged. */
 export function maskLinks(text: string): string {
