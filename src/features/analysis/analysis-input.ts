@@ -1,4 +1,4 @@
-import type { ExtractionSource } from '../../infra/extract/extraction.js';
+import type { DocumentType, ExtractionSource } from '../../infra/extract/extraction.js';
 import type { JsonResume } from '../../resume/json-resume.js';
 
 /** The job a CV is measured against: the questionnaire's answers. */
@@ -10,11 +10,14 @@ export interface AnalysisTarget {
   jobDescription: string;
 }
 
-/** A CV as stored: its structure, its text, and how it was read (null when typed in or imported). */
+/** How a stored CV was read: a file's type, pages and OCR, or `json` for a JSON Resume imported. */
+export type AnalysisSource = Omit<ExtractionSource, 'type'> & { type: DocumentType | 'json' };
+
+/** A CV as stored: its structure, its text, and how it was read (null when typed in). */
 export interface AnalysisInput {
   resume: JsonResume;
   text: string;
-  source: (ExtractionSource & { type: string }) | null;
+  source: AnalysisSource | null;
   /** The extraction's warnings (not_a_cv, no_sections, no_contact…). */
   warnings: string[];
   target: AnalysisTarget;

@@ -6,7 +6,7 @@ import { Type, type Static } from 'typebox';
 const Score = (description: string) => Type.Integer({ minimum: 0, maximum: 100, description });
 
 export const KeywordFinding = Type.Object({
-  keyword: Type.String(),
+  keyword: Type.String({ description: 'as the job advert names it, e.g. "Node.js", "machine learning", "OEM"' }),
   /** Where the CV shows it: section names (`basics`, `work`, `skills`…); empty when missing. */
   found_in: Type.Array(Type.String()),
 });
@@ -53,19 +53,21 @@ export const Fabrication = Type.Object({
 
 export const CvAnalysisSchema = Type.Object(
   {
-    overall_score: Score('0.4 × content + 0.3 × ATS compatibility + 0.3 × keyword match, rounded'),
-    ats_compatibility: Score('share of ATS checks passed, errors weighing twice'),
-    keyword_match: Score('keywords of the job advert the CV shows, in percent'),
-    content_score: Score('mean of the section scores'),
-    score_formula: Type.String(),
+    overall_score: Score(
+      '0.4 × content + 0.3 × ATS compatibility + 0.3 × keyword match, rounded; when the advert gives no keywords (keywords.total = 0), 4/7 × content + 3/7 × ATS compatibility',
+    ),
+    ats_compatibility: Score('share of ATS checks passed, errors weighing twice, informational checks not counted'),
+    keyword_match: Score('keywords of the job advert the CV shows, in percent; 0, and not measured, when the advert gives none'),
+    content_score: Score('mean of the section scores; 100 when no section has text to judge'),
+    score_formula: Type.String({ description: 'the overall score’s formula in words, as applied to this analysis' }),
     keywords: Type.Object({
-      total: Type.Integer({ minimum: 0 }),
-      coverage: Type.Number({ minimum: 0, maximum: 1 }),
-      found: Type.Array(KeywordFinding),
-      missing: Type.Array(KeywordFinding),
+      total: Type.Integer({ minimum: 0, description: 'keywords read from the job advert (at most 40); 0 when it gave none' }),
+      coverage: Type.Number({ minimum: 0, maximum: 1, description: 'found / total, to four decimals; 0 when total is 0' }),
+      found: Type.Array(KeywordFinding, { description: 'in the order the advert names them' }),
+      missing: Type.Array(KeywordFinding, { description: 'in the order the advert names them' }),
     }),
     ats_checks: Type.Array(AtsCheck),
-    sections: Type.Array(SectionAnalysis),
+    sections: Type.Array(SectionAnalysis, { description: 'work, volunteer and projects, those that have text to judge' }),
     /** Only on an improvement's analysis after: what the improver invented and was reverted. */
     fabrications: Type.Optional(Type.Array(Fabrication)),
     /** Only on an improvement's analysis after: keywords of the advert the CV has no evidence for; never added as claimed skills. */
