@@ -1,5 +1,4 @@
 import type { ExtractionSource } from '../../infra/extract/extraction.js';
-import type { JsonResume } from '../../resume/json-resume.js';
 import type { QuestionnaireService } from '../questionnaires/service.js';
 import type { AnalysisTarget } from './analysis-input.js';
 import { analyseCv } from './analyse-cv.js';
@@ -14,7 +13,7 @@ export class AnalysisService {
     const { row } = await this.deps.questionnaires.get(userId, rawId);
     const cv = await this.deps.questionnaires.getCv(userId, rawId);
     return analyseCv({
-      resume: cv.resume as JsonResume,
+      resume: cv.resume,
       text: cv.text,
       source: (cv.source as (ExtractionSource & { type: string }) | null) ?? null,
       warnings: cv.warnings.map((warning) => warning.code),

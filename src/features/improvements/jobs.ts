@@ -4,7 +4,6 @@ import type { Database } from '../../infra/db/database.js';
 import type { ExtractionSource } from '../../infra/extract/extraction.js';
 import { LlmError } from '../../infra/llm/llm-provider.js';
 import { JobError, JobNotReady, type JobHandler } from '../../jobs/job-handler.js';
-import type { JsonResume } from '../../resume/json-resume.js';
 import type { AnalysisTarget } from '../analysis/analysis-input.js';
 import type { QuestionnaireService } from '../questionnaires/service.js';
 import { improveCv } from './improve-cv.js';
@@ -68,7 +67,7 @@ export function improvementJob({ database, questionnaires, improver, logger }: I
         outcome = await improveCv(
           improver,
           {
-            resume: cv.resume as JsonResume,
+            resume: cv.resume,
             text: cv.text,
             source: (cv.source as (ExtractionSource & { type: string }) | null) ?? null,
             warnings: cv.warnings.map((warning) => warning.code),
@@ -99,10 +98,10 @@ export function improvementJob({ database, questionnaires, improver, logger }: I
       context.commit(async (tx) => {
         const kept = await saveImprovementResult(tx, improvementId, context.job.id, {
           responseText: outcome.markdown,
-          resume: outcome.resume as Record<string, unknown>,
+          resume: outcome.resume,
           changes: outcome.changes as unknown as Record<string, unknown>[],
-          analysisBefore: outcome.before as unknown as Record<string, unknown>,
-          analysisAfter: outcome.after as unknown as Record<string, unknown>,
+          analysisBefore: outcome.before,
+          analysisAfter: outcome.after,
           provider: usage.provider,
           model: usage.model,
           inputTokens: usage.inputTokens,

@@ -1,4 +1,3 @@
-import type { JsonResume } from '../../resume/json-resume.js';
 import type { CvAnalysis } from '../analysis/schema.js';
 import type { ImprovementRecord } from './repository.js';
 import { improvementErrorCodes } from './rules.js';
@@ -37,7 +36,7 @@ export function presentImprovement(record: ImprovementRecord, baseUrl: string): 
     created_at: row.createdAt.toISOString(),
     completed_at: row.completedAt?.toISOString() ?? null,
     response_text: row.responseText,
-    resume: (row.resume as JsonResume | null) ?? null,
+    resume: (row.resume) ?? null,
     changes: (row.changes as ImprovementBody['changes'] | null) ?? [],
     analysis: {
       before: (row.analysisBefore as CvAnalysis | null) ?? null,

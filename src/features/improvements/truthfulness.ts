@@ -1,4 +1,5 @@
 import type { JsonResume } from '../../resume/json-resume.js';
+import { resumeWithoutPlantedInstructions, withoutPlantedInstructions } from './planted-instructions.js';
 import type { Fabrication } from '../analysis/schema.js';
 import { EMAIL_PATTERN, findUrls } from './personal-data.js';
 
@@ -803,7 +804,8 @@ function gapsOf(keywordsMissing: string[]): string[] {
  * not support are reverted to the source's value or removed, and each is listed as a fabrication.
  */
 export function enforceTruthfulness(source: JsonResume, improved: JsonResume, evidence: TruthEvidence): TruthfulResume {
-  const known = new Evidence(source, evidence.questionnaireText);
+  // What the CV or the request tells the model to claim is no evidence that it is true.
+  const known = new Evidence(resumeWithoutPlantedInstructions(source), withoutPlantedInstructions(evidence.questionnaireText));
   const checker = new TruthChecker(known, evidence.keywordsMissing);
   const resume = { ...improved } as Record<string, unknown>;
 
