@@ -2,7 +2,7 @@ import type { JsonResume } from '../../resume/json-resume.js';
 import type { AnalysisTarget } from './analysis-input.js';
 import { resumeTexts, type ResumeText } from './resume-texts.js';
 import type { KeywordFinding } from './schema.js';
-import { findSkills, prepareText, skillFor, skillKey, vocabularySkill, vocabularySkills, type Skill, type SkillMatch } from './skill-matcher.js';
+import { findSkills, mayName, prepareText, skillFor, skillKey, vocabularySkill, vocabularySkills, type Skill, type SkillMatch } from './skill-matcher.js';
 import { findUnlistedTerms, maskLinks } from './unlisted-terms.js';
 
 /** At most this many keywords are read from one advert: beyond it the list stops telling what matters. */
@@ -68,7 +68,7 @@ function sectionsShowing(skill: Skill, texts: readonly ResumeText[]): string[] {
   const sections: string[] = [];
   for (const text of texts) {
     if (sections.at(-1) === text.section) continue;
-    if (findSkills(text, [skill], text.listed).length > 0) sections.push(text.section);
+    if (mayName(text, skill) && findSkills(text, [skill], text.listed).length > 0) sections.push(text.section);
   }
   return sections;
 }
