@@ -18,8 +18,8 @@ interface Candidate {
 
 /**
  * The skills and keywords of a job advert, in the order they first appear, each once: the
- * vocabulary's skills, then acronyms and product names the vocabulary lacks where they stand in a
- * list beside a skill. At most MAX_KEYWORDS; when there are more, the vocabulary's skills are kept first.
+ * vocabulary's skills and, where they stand in a list beside a skill, acronyms and product names the
+ * vocabulary lacks. At most MAX_KEYWORDS; when there are more, the vocabulary's skills are kept first.
  */
 export function extractJobKeywords(target: AnalysisTarget): string[] {
   const text = maskLinks(target.jobDescription.slice(0, MAX_ADVERT).normalize('NFKC'));
@@ -49,7 +49,7 @@ export function extractJobKeywords(target: AnalysisTarget): string[] {
 
   const kept = candidates.filter((candidate) => candidate.fromVocabulary).slice(0, MAX_KEYWORDS);
   kept.push(...candidates.filter((candidate) => !candidate.fromVocabulary).slice(0, MAX_KEYWORDS - kept.length));
-  return kept.sort((a, b) => a.index - b.index || a.keyword.localeCompare(b.keyword, 'en')).map((candidate) => candidate.keyword);
+  return kept.sort((a, b) => a.index - b.index || (a.keyword < b.keyword ? -1 : 1)).map((candidate) => candidate.keyword);
 }
 
 /** Whether a span overlaps one of the matches (sorted, without overlaps among themselves). */
