@@ -8,8 +8,10 @@ interface WeakOpening {
   instead: string;
 }
 
+// Patterns of lower case, matched against lower-cased text: the `i` flag with `u` makes V8 compile
+// Unicode case folding into each pattern, tens of milliseconds in all on a first analysis.
 const weak = (phrase: string, instead: string, pattern = phrase): WeakOpening => ({
-  pattern: new RegExp(`^(?:i\\s+)?(?:(?:was|were|am|is|been)\\s+)?(?:${pattern})(?![\\p{L}])`, 'iu'),
+  pattern: new RegExp(`^(?:i\\s+)?(?:(?:was|were|am|is|been)\\s+)?(?:${pattern})(?![\\p{L}])`, 'u'),
   phrase,
   instead,
 });
@@ -40,7 +42,7 @@ export function withoutLabel(text: string): string {
 
 /** The weak phrase a bullet opens with, and what to write instead; undefined when it opens well. */
 export function weakOpening(text: string): { phrase: string; instead: string } | undefined {
-  const opening = withoutLabel(text);
+  const opening = withoutLabel(text).toLowerCase();
   const found = WEAK_OPENINGS.find((weakOpening) => weakOpening.pattern.test(opening));
   return found && { phrase: found.phrase, instead: found.instead };
 }
@@ -135,7 +137,7 @@ function regularBase(word: string, ending: 'ed' | 'ing'): string | undefined {
 export function openingVerb(text: string): OpeningVerb | undefined {
   const words = withoutLabel(text).split(/\s+/);
   // An adverb may come first: "Successfully delivered…".
-  if (/^\p{L}{4,}ly$/iu.test(words[0] ?? '') && words.length > 1) words.shift();
+  if (/^\p{L}{3,}ly$/u.test(words[0] ?? '') && words.length > 1) words.shift();
   const word = (words[0] ?? '').replace(/[^\p{L}-]+$/u, '');
   const lower = word.toLowerCase();
   const next = (words[1] ?? '').toLowerCase().replace(/[^\p{L}-]+$/u, '');
@@ -173,11 +175,11 @@ export function pastOf(base: string): string {
 
 // Quantities in words, and units of time a result is often measured in ("from hours to minutes").
 const NUMBER_WORDS =
-  /(?<![\p{L}])(?:one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|twenty|thirty|fifty|dozens?|hundreds?|thousands?|millions?|billions?|doubled?|tripled?|halved?|twice|tenfold|seconds|minutes|hours|days|weeks)(?![\p{L}])/iu;
+  /(?<![\p{L}])(?:one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|twenty|thirty|fifty|dozens?|hundreds?|thousands?|millions?|billions?|doubled?|tripled?|halved?|twice|tenfold|seconds|minutes|hours|days|weeks)(?![\p{L}])/u;
 
 /** Whether a text carries a figure: a number, a percentage, an amount of money or a quantity in words. */
 export function hasQuantity(text: string): boolean {
-  return /[\p{N}%$€£¥₹]/u.test(text) || NUMBER_WORDS.test(text);
+  return /[\p{N}%$€£¥₹]/u.test(text) || NUMBER_WORDS.test(text.toLowerCase());
 }
 
 /** Capitalises a word as it would open a bullet. */

@@ -2,7 +2,7 @@ import type { JsonResume } from '../../resume/json-resume.js';
 import type { AnalysisTarget } from './analysis-input.js';
 import { resumeTexts, type ResumeText } from './resume-texts.js';
 import type { KeywordFinding } from './schema.js';
-import { findSkills, prepareText, skillFor, skillKey, vocabularySkill, vocabularySkills, type Skill, type SkillMatch } from './skill-matcher.js';
+import { findSkills, mayName, prepareText, skillFor, skillKey, vocabularySkill, vocabularySkills, type Skill, type SkillMatch } from './skill-matcher.js';
 import { findUnlistedTerms, maskLinks } from './unlisted-terms.js';
 
 /** At most this many keywords are read from one advert: beyond it the list stops telling what matters. */
@@ -18,8 +18,8 @@ interface Candidate {
 
 /**
  * The skills and keywords of a job advert, in the order they first appear, each once: the
- * vocabulary's skills, then acronyms and product names the vocabulary lacks where they stand in a
- * list beside a skill. At most MAX_KEYWORDS; when there are more, the vocabulary's skills are kept first.
+ * vocabulary's skills and, where they stand in a list beside a skill, acronyms and product names the
+ * vocabulary lacks. At most MAX_KEYWORDS; when there are more, the vocabulary's skills are kept first.
  */
 export function extractJobKeywords(target: AnalysisTarget): string[] {
   const text = maskLinks(target.jobDescription.slice(0, MAX_ADVERT).normalize('NFKC'));
@@ -49,7 +49,7 @@ export function extractJobKeywords(target: AnalysisTarget): string[] {
 
   const kept = candidates.filter((candidate) => candidate.fromVocabulary).slice(0, MAX_KEYWORDS);
   kept.push(...candidates.filter((candidate) => !candidate.fromVocabulary).slice(0, MAX_KEYWORDS - kept.length));
-  return kept.sort((a, b) => a.index - b.index || a.keyword.localeCompare(b.keyword, 'en')).map((candidate) => candidate.keyword);
+  return kept.sort((a, b) => a.index - b.index || (a.keyword < b.keyword ? -1 : 1)).map((candidate) => candidate.keyword);
 }
 
 /** Whether a span overlaps one of the matches (sorted, without overlaps among themselves). */
@@ -68,7 +68,7 @@ function sectionsShowing(skill: Skill, texts: readonly ResumeText[]): string[] {
   const sections: string[] = [];
   for (const text of texts) {
     if (sections.at(-1) === text.section) continue;
-    if (findSkills(text, [skill], text.listed).length > 0) sections.push(text.section);
+    if (mayName(text, skill) && findSkills(text, [skill], text.listed).length > 0) sections.push(text.section);
   }
   return sections;
 }

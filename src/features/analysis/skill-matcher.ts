@@ -148,6 +148,11 @@ function listedTogether(text: string, first: SkillMatch | undefined, second: Ski
   return first !== undefined && second !== undefined && BETWEEN_ITEMS.test(text.slice(first.end, second.index));
 }
 
+/** Whether a word of the text starts as one of the skill's names does: without one, the skill is not there. */
+export function mayName(prepared: PreparedText, skill: Skill): boolean {
+  return skill.names.some((name) => prepared.wordStarts.has(name.prefix));
+}
+
 /**
  * Finds where the skills are named in a text, in order, without overlaps (the longer name wins:
  * "Django REST Framework" over "Django"). In a listed text (a CV's skills) every name counts in any
@@ -223,6 +228,9 @@ for (const skill of vocabularySkills) {
   }
 }
 
+const MAX_MADE_SKILLS = 1000;
+const madeSkills = new Map<string, Skill>();
+
 /** The vocabulary's skill a written keyword names ("NodeJS", "node.js", "APIs"), if any. */
 export function vocabularySkill(keyword: string): Skill | undefined {
   const key = skillKey(keyword);
@@ -234,9 +242,13 @@ export function vocabularySkill(keyword: string): Skill | undefined {
  * (an acronym or a product read from the advert). Short words with capitals keep their capitals.
  */
 export function skillFor(keyword: string): Skill {
-  const known = vocabularySkill(keyword);
+  const known = vocabularySkill(keyword) ?? madeSkills.get(keyword);
   if (known) return known;
   const trimmed = keyword.trim();
   const marker = /\p{Lu}/u.test(trimmed) && trimmed.length <= 4 ? (trimmed.length <= 1 ? '=' : '!') : '';
-  return compileSkill(marker + trimmed.replace(/[|=!]/g, ' '));
+  const made = compileSkill(marker + trimmed.replace(/[|=!]/g, ' '));
+  // The same advert's keywords come back for each analysis and improvement: compile them once, within bounds.
+  if (madeSkills.size >= MAX_MADE_SKILLS) madeSkills.clear();
+  madeSkills.set(keyword, made);
+  return made;
 }

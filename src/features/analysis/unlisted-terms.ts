@@ -38,19 +38,22 @@ const NOT_TERMS = new Set(
 
 // What separates the items of a list: punctuation, bullets, "and"/"or" (and Spanish "y"/"o"), "etc.";
 // and what ends one: brackets, a colon, a sentence's full stop.
-const SEPARATOR = /[,;/|()[\]•·:]|\s(?:and|or|y|o|&)\s|\s?\betc\b\.?|(?<=\p{Ll}{2})\.\s+(?=\p{Lu})/giu;
+const SEPARATOR = /[,;/|()[\]•·:]|\s(?:and|or|y|o|&)\s|\s?\b[Ee]tc\b\.?|(?<=\p{Ll}{2})\.\s+(?=\p{Lu})/gu;
 const ENDS_LIST = /[()[\]:]|^\.\s/;
-// Words that lead into a list's item and are not part of it.
-const LEAD_IN = /^(?:(?:such as|like|e\.g\.?|i\.e\.?|including|incl\.?|with|using|via|in|of|on|w|ex)\s+)+/iu;
+// Words that lead into a list's item and are not part of it (matched in lower case).
+const LEAD_IN = /^(?:(?:such as|like|e\.g\.?|i\.e\.?|including|incl\.?|with|using|via|in|of|on|w|ex)\s+)+/;
 const WORD = /[\p{L}\p{N}][\p{L}\p{N}+#.-]*[\p{L}\p{N}+#]|[\p{L}\p{N}]/gu;
 // Links and addresses carry words that are no skills (https, a company's name in its domain). Domains
 // are lower case: "ASP.NET" is no address. The address's parts are bounded and exclude "@", so that a
 // long run without spaces costs linear time.
-const LINK = /\b(?:[Hh][Tt][Tt][Pp][Ss]?:\/\/|[Ww][Ww][Ww]\.)\S+|[^\s@]{1,64}@[^\s@]{1,255}|\b[\w-]+\.(?:com|org|io|pe|es|de|fr|uk|in)\b(?:\/\S*)?/gu;
+const LINK = /\b(?:[Hh][Tt][Tt][Pp][Ss]?:\/\/|[Ww][Ww][Ww]\.)\S+|\b[\w-]+\.(?:com|org|io|pe|es|de|fr|uk|in)\b(?:\/\S*)?/gu;
+const EMAIL_ADDRESS = /[^\s@]{1,64}@[^\s@]{1,255}/gu;
 
 /** The text with its links and e-mail addresses blanked out, offsets unchanged. */
 export function maskLinks(text: string): string {
-  return text.replace(LINK, (link) => ' '.repeat(link.length));
+  const blank = (link: string) => ' '.repeat(link.length);
+  const withoutLinks = text.replace(LINK, blank);
+  return withoutLinks.includes('@') ? withoutLinks.replace(EMAIL_ADDRESS, blank) : withoutLinks;
 }
 
 const ACRONYM = /^(?=(?:[^A-Z]*[A-Z]){2})[A-Z][A-Z0-9&]{1,5}s?$/u;
@@ -86,7 +89,7 @@ function splitItems(line: string, offset: number): Item[] {
   let openedBracket = false;
   const push = (end: number, separator: string) => {
     const raw = line.slice(start, end);
-    const lead = LEAD_IN.exec(raw.trimStart())?.[0].length ?? 0;
+    const lead = LEAD_IN.exec(raw.trimStart().toLowerCase())?.[0].length ?? 0;
     const leading = raw.length - raw.trimStart().length + lead;
     const text = raw.slice(leading).trim();
     const listedWithNext = !ENDS_LIST.test(separator) && separator !== '';
