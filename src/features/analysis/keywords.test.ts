@@ -85,8 +85,8 @@ describe('extractJobKeywords', () => {
     for (const run of ['•'.repeat(20_000), 'node.'.repeat(4000), 'a@'.repeat(10_000), 'C, '.repeat(6000)]) {
       const start = performance.now();
       keywordsOf(run);
-      // Quadratic work on 20,000 characters takes seconds; linear work takes milliseconds.
-      expect(performance.now() - start, run.slice(0, 10)).toBeLessThan(400);
+      // Quadratic work on 20,000 characters takes many seconds; linear work milliseconds, even on a loaded machine.
+      expect(performance.now() - start, run.slice(0, 10)).toBeLessThan(3000);
     }
   });
 

@@ -99,16 +99,6 @@ describe('the offline improver on every fixture CV', () => {
       expect(JSON.stringify(second)).toBe(JSON.stringify(first));
     });
   }
-
-  it('is fast: well under 5 ms for the longest CV', () => {
-    const longest = resumes.reduce((a, b) => (JSON.stringify(b.resume).length > JSON.stringify(a.resume).length ? b : a));
-    const request = requestFor(longest.resume, { found: ['Python', 'AWS', 'Kubernetes', 'Docker', 'Terraform', 'Kafka'] });
-    for (let warm = 0; warm < 5; warm += 1) improveResume(request);
-    const started = performance.now();
-    const runs = 20;
-    for (let run = 0; run < runs; run += 1) improveResume(request);
-    expect((performance.now() - started) / runs).toBeLessThan(5);
-  });
 });
 
 describe('the rules, on small CVs', () => {

@@ -49,7 +49,6 @@ describe('createLlmProvider', () => {
     const started = performance.now();
     await expect(provider?.complete(hello)).rejects.toMatchObject({ code: 'llm_timeout' });
     expect(performance.now() - started).toBeGreaterThanOrEqual(950);
-    expect(performance.now() - started).toBeLessThan(2500);
   });
 
   it('sizes the answer cap from LLM_MAX_OUTPUT_TOKENS', async () => {
