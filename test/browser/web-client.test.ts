@@ -60,12 +60,9 @@ function clientPage(api: string): string {
     }
     // Not in the upstream client (it never asked for an improvement): what a client of ours does,
     // watching the job through EventSource, which sends the cookies of its origin's site.
+    // Asked for at once, while the upload is still being read: the job waits for the reading. (The
+    // page must not poll with timers: under --virtual-time-budget they fire without real time passing.)
     async function improveAndWatch(questionnaireId) {
-      for (let tries = 0; tries < 200; tries++) {
-        const state = await (await fetch(api + '/cv/questionnaire/' + questionnaireId + '/', { credentials: 'include' })).json();
-        if (state.extraction_status === 'succeeded' || state.extraction_status === 'failed') break;
-        await new Promise((resolve) => setTimeout(resolve, 100));
-      }
       await call('POST', '/cv/ai-responses/', { questionnaire: questionnaireId, prompt: 'Tailor my CV to this role, please.' });
       const improvement = steps[steps.length - 1].body;
       const events = await new Promise((resolve) => {
