@@ -22,3 +22,23 @@ export interface AnalysisInput {
   warnings: string[];
   target: AnalysisTarget;
 }
+
+/** The questionnaire answers and the stored CV an analysis reads, as the questionnaires feature keeps them. */
+export function analysisInputOf(
+  questionnaire: { position: string; industry: string; experienceLevel: string; jobDescription: string | null },
+  cv: { resume: JsonResume; text: string; source: Record<string, unknown> | null; warnings: { code: string }[] },
+): AnalysisInput {
+  return {
+    resume: cv.resume,
+    text: cv.text,
+    source: (cv.source as AnalysisSource | null) ?? null,
+    warnings: cv.warnings.map((warning) => warning.code),
+    target: {
+      position: questionnaire.position,
+      industry: questionnaire.industry,
+      // The column's check constraint allows only these.
+      experienceLevel: questionnaire.experienceLevel as AnalysisTarget['experienceLevel'],
+      jobDescription: questionnaire.jobDescription ?? '',
+    },
+  };
+}

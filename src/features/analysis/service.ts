@@ -1,6 +1,5 @@
-import type { ExtractionSource } from '../../infra/extract/extraction.js';
 import type { QuestionnaireService } from '../questionnaires/service.js';
-import type { AnalysisTarget } from './analysis-input.js';
+import { analysisInputOf } from './analysis-input.js';
 import { analyseCv } from './analyse-cv.js';
 import type { CvAnalysis } from './schema.js';
 
@@ -12,17 +11,6 @@ export class AnalysisService {
   async analyse(userId: number, rawId: string): Promise<CvAnalysis> {
     const { row } = await this.deps.questionnaires.get(userId, rawId);
     const cv = await this.deps.questionnaires.getCv(userId, rawId);
-    return analyseCv({
-      resume: cv.resume,
-      text: cv.text,
-      source: (cv.source as (ExtractionSource & { type: string }) | null) ?? null,
-      warnings: cv.warnings.map((warning) => warning.code),
-      target: {
-        position: row.position,
-        industry: row.industry,
-        experienceLevel: row.experienceLevel as AnalysisTarget['experienceLevel'],
-        jobDescription: row.jobDescription ?? '',
-      },
-    });
+    return analyseCv(analysisInputOf(row, cv));
   }
 }

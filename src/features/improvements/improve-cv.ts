@@ -1,7 +1,6 @@
-import type { ExtractionSource } from '../../infra/extract/extraction.js';
 import type { JsonResume } from '../../resume/json-resume.js';
 import { resumeAsText } from '../../resume/resume-text.js';
-import type { AnalysisTarget } from '../analysis/analysis-input.js';
+import type { AnalysisInput, AnalysisTarget } from '../analysis/analysis-input.js';
 import { analyseCv } from '../analysis/analyse-cv.js';
 import type { CvAnalysis } from '../analysis/schema.js';
 import type { ChangeReasons, Improver, ResumeChange } from './improver.js';
@@ -13,11 +12,7 @@ import { enforceTruthfulness } from './truthfulness.js';
 import type { LlmUsage } from '../../infra/llm/llm-provider.js';
 
 /** What an improvement works from: the stored CV, the questionnaire's answers and the person's request. */
-export interface ImprovementSource {
-  resume: JsonResume;
-  text: string;
-  source: (ExtractionSource & { type: string }) | null;
-  warnings: string[];
+export interface ImprovementSource extends AnalysisInput {
   target: AnalysisTarget & { companySize: string; location: string };
   prompt: string;
 }
@@ -41,7 +36,7 @@ export async function improveCv(
   input: ImprovementSource,
   options: { signal: AbortSignal; idempotencyKey: string; onProgress: (percent: number) => void },
 ): Promise<ImprovementOutcome> {
-  const before = analyseCv({ resume: input.resume, text: input.text, source: input.source, warnings: input.warnings, target: input.target });
+  const before = analyseCv(input);
   options.onProgress(10);
 
   const redaction = redactPersonalData(input.resume, {

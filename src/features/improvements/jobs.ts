@@ -1,10 +1,9 @@
 import type { Logger } from 'pino';
 import { Type } from 'typebox';
 import type { Database } from '../../infra/db/database.js';
-import type { ExtractionSource } from '../../infra/extract/extraction.js';
 import { LlmError } from '../../infra/llm/llm-provider.js';
 import { JobError, JobNotReady, type JobHandler } from '../../jobs/job-handler.js';
-import type { AnalysisTarget } from '../analysis/analysis-input.js';
+import { analysisInputOf } from '../analysis/analysis-input.js';
 import type { QuestionnaireService } from '../questionnaires/service.js';
 import { improveCv } from './improve-cv.js';
 import type { Improver } from './improver.js';
@@ -61,26 +60,13 @@ export function improvementJob({ database, questionnaires, improver, logger }: I
         );
       }
       const q = record.row;
+      const input = analysisInputOf(q, cv);
       await context.setProgress(5);
       let outcome;
       try {
         outcome = await improveCv(
           improver,
-          {
-            resume: cv.resume,
-            text: cv.text,
-            source: (cv.source as (ExtractionSource & { type: string }) | null) ?? null,
-            warnings: cv.warnings.map((warning) => warning.code),
-            target: {
-              position: q.position,
-              industry: q.industry,
-              experienceLevel: q.experienceLevel as AnalysisTarget['experienceLevel'],
-              jobDescription: q.jobDescription ?? '',
-              companySize: q.companySize,
-              location: q.location ?? '',
-            },
-            prompt: row.prompt ?? '',
-          },
+          { ...input, target: { ...input.target, companySize: q.companySize, location: q.location ?? '' }, prompt: row.prompt ?? '' },
           {
             signal: context.signal,
             idempotencyKey: context.idempotencyKey('improve'),
