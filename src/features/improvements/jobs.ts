@@ -62,6 +62,7 @@ export function improvementJob({ database, questionnaires, improver, logger }: I
       const q = record.row;
       const input = analysisInputOf(q, cv);
       await context.setProgress(5);
+      let progressWrites = Promise.resolve();
       let outcome;
       try {
         outcome = await improveCv(
@@ -70,8 +71,9 @@ export function improvementJob({ database, questionnaires, improver, logger }: I
           {
             signal: context.signal,
             idempotencyKey: context.idempotencyKey('improve'),
+            // One write at a time, in order: progress a client sees never goes back.
             onProgress: (percent) => {
-              context.setProgress(percent).catch((error: unknown) => log.warn({ err: error }, 'progress not recorded'));
+              progressWrites = progressWrites.then(() => context.setProgress(percent)).catch((error: unknown) => log.warn({ err: error }, 'progress not recorded'));
             },
           },
         );
@@ -80,6 +82,7 @@ export function improvementJob({ database, questionnaires, improver, logger }: I
         if (error instanceof LlmError) throw new JobError(error.code, error.message, false);
         throw error;
       }
+      await progressWrites;
       const { usage } = outcome;
       context.commit(async (tx) => {
         const kept = await saveImprovementResult(tx, improvementId, context.job.id, {

@@ -111,7 +111,15 @@ export const improvementRoutes: FastifyPluginAsyncTypebox<{ improvements: Improv
       // EventSource reconnects whenever a stream ends; after the end there is nothing more to say.
       if (isSettled(first) && request.headers['last-event-id'] !== undefined) return reply.code(204).send(null);
 
-      const signal = clientGone(request);
+      // The stream ends when the client goes, or when this process drains for shutdown: EventSource
+      // then reconnects (to another process, or to this one's successor) and carries on.
+      const ended = new AbortController();
+      request.raw.once('close', () => ended.abort());
+      const drainCheck = setInterval(() => {
+        if (app.draining) ended.abort();
+      }, 250);
+      drainCheck.unref();
+      const { signal } = ended;
       const stream = new PassThrough();
       const write = (event: string, id: number, data: unknown) => stream.write(`event: ${event}\nid: ${id}\ndata: ${JSON.stringify(data)}\n\n`);
       const keepAlive = setInterval(() => stream.write(': keep-alive\n\n'), KEEP_ALIVE_MS);
@@ -132,6 +140,7 @@ export const improvementRoutes: FastifyPluginAsyncTypebox<{ improvements: Improv
         })
         .finally(() => {
           clearInterval(keepAlive);
+          clearInterval(drainCheck);
           stream.end();
         });
       return reply
