@@ -275,7 +275,7 @@ async function main(): Promise<void> {
     const modelClaims = sum(all('model').map((result) => result.missing));
     const modelCaught = sum(all('model').map((result) => result.caught));
     const remaining = sum([...all('offline'), ...all('model')].map((result) => result.remaining));
-    console.log(`\nfabrications caught and reverted: offline ${offlineCaught}, model ${modelCaught} (the model claimed ${modelClaims} keywords the CVs do not show, each in a skills group of its own)`);
+    console.log(`\nfabrications caught and reverted: offline ${offlineCaught}, model ${modelCaught} (the model claimed ${modelClaims} keywords the CVs do not show, in a skills group whose invented name is caught too)`);
     console.log(`fabrications in the final results: ${remaining}`);
     if (remaining > 0) throw new Error(`${remaining} fabrications reached the final results: the truthfulness check let them through`);
   } finally {
