@@ -111,9 +111,9 @@ export const settings = {
   workerConcurrency: setting(
     'WORKER_CONCURRENCY',
     integer(1, 256),
-    Math.max(16, availableParallelism() * 8),
+    Math.max(32, availableParallelism() * 16),
     'jobs run at once per worker process; most of their time is spent waiting on a language model or on the CPU pool, whose threads (one per CPU) bound the CPU work, so this is well above the CPU count',
-    'max(16, 8 × CPU count)',
+    'max(32, 16 × CPU count)',
   ),
   jobLeaseSeconds: setting('JOB_LEASE_SECONDS', integer(2, 3600), 60, 'how long a running job may go without a heartbeat before another worker takes it'),
   extractionTimeoutSeconds: setting('EXTRACTION_TIMEOUT_SECONDS', integer(1, 600), 60, 'how long reading one uploaded CV (OCR included) may take before it fails with extraction_timeout'),

@@ -1,6 +1,6 @@
 import { PassThrough } from 'node:stream';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
-import type { FastifyRequest } from 'fastify';
+import type { FastifyReply, FastifyRequest } from 'fastify';
 import { Type } from 'typebox';
 import { errorResponses } from '../../http/common-schemas.js';
 import { AppError, type ErrorCode } from '../../http/errors.js';
@@ -20,10 +20,16 @@ const KEEP_ALIVE_MS = 15_000;
 
 const llmCodes = new Set<string>(llmErrorCodes);
 
-/** An aborted signal when the client goes away: waiting for it is pointless then. */
-function clientGone(request: FastifyRequest): AbortSignal {
+/**
+ * Aborted when the client goes away before its answer is written: waiting for it is pointless then.
+ * (The request's own 'close' comes as soon as its body has been read; the response's says the
+ * connection ended.)
+ */
+function clientGone(reply: FastifyReply): AbortSignal {
   const controller = new AbortController();
-  request.raw.once('close', () => controller.abort());
+  reply.raw.once('close', () => {
+    if (!reply.raw.writableFinished) controller.abort();
+  });
   return controller.signal;
 }
 
@@ -50,7 +56,7 @@ export const improvementRoutes: FastifyPluginAsyncTypebox<{ improvements: Improv
       const { user } = requireUser(request);
       const { record: created, repeated } = await improvements.create(user.id, request.body, request.headers['idempotency-key']);
       const waitSeconds = preferredWaitSeconds(request.headers.prefer, IMPROVEMENT_LIMITS.maxWaitSeconds);
-      const record = waitSeconds > 0 ? await improvements.waitUntilSettled(user.id, created, waitSeconds * 1000, clientGone(request)) : created;
+      const record = waitSeconds > 0 ? await improvements.waitUntilSettled(user.id, created, waitSeconds * 1000, clientGone(reply)) : created;
       const body = present(request)(record);
       reply.header('location', body.links.self);
       if (repeated) reply.header('idempotent-replayed', 'true');
@@ -114,7 +120,7 @@ export const improvementRoutes: FastifyPluginAsyncTypebox<{ improvements: Improv
       // The stream ends when the client goes, or when this process drains for shutdown: EventSource
       // then reconnects (to another process, or to this one's successor) and carries on.
       const ended = new AbortController();
-      request.raw.once('close', () => ended.abort());
+      clientGone(reply).addEventListener('abort', () => ended.abort());
       const drainCheck = setInterval(() => {
         if (app.draining) ended.abort();
       }, 250);

@@ -297,6 +297,18 @@ describe('enforceTruthfulness reverts what the source does not support', () => {
     expect(result.fabrications).toEqual([{ path: '/skills/0/keywords/2', kind: 'skill', value: 'Java', reverted_to: null }]);
   });
 
+  it('takes no address for a skill, nor a letter in prose for a one-letter language', () => {
+    const original: JsonResume = {
+      basics: { url: 'https://jane.example.org', email: 'r@example.org' },
+      work: [{ name: 'R.O.K Cyber Command', highlights: ['Wrote the style guide, see (c) below', 'Served https://api.example.org to 3 teams'] }],
+      skills: [{ name: 'Languages', keywords: ['Python', 'Go'] }],
+    };
+    const improved: JsonResume = { ...structuredClone(original), skills: [{ name: 'Languages', keywords: ['Python', 'Go', 'HTTP', 'R', 'C'] }] };
+    const result = enforceTruthfulness(original, improved, noEvidence);
+    expect(result.resume.skills).toEqual([{ name: 'Languages', keywords: ['Python', 'Go'] }]);
+    expect(result.fabrications.map((fabrication) => fabrication.value)).toEqual(['HTTP', 'R', 'C']);
+  });
+
   it('reports each invented fact of one entry with the path the model wrote', () => {
     const result = check((improved) => {
       improved.projects![0] = { ...improved.projects![0], url: 'https://open-data.example.org', startDate: '2018', highlights: ['Published 75 public datasets'] };

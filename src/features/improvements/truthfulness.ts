@@ -264,12 +264,31 @@ function collectStrings(value: unknown, visit: (text: string, key: string | unde
 // Words of a skill group's label that share this many first letters are taken for one word.
 const LABEL_STEM = 6;
 
+const SHORT_TERM_LETTERS = 2;
+
+/** A text with its web and e-mail addresses blanked out. */
+function withoutAddresses(text: string): string {
+  let result = text.replace(EMAIL_PATTERN, ' ');
+  for (const url of findUrls(result)) result = result.split(url).join(' ');
+  return result;
+}
+
+/** The names and keywords the CV lists as skills (skills, project keywords, interests' keywords). */
+function listedSkills(source: JsonResume): string[] {
+  const listed: string[] = [];
+  for (const skill of source.skills ?? []) listed.push(skill.name ?? '', ...(skill.keywords ?? []));
+  for (const project of source.projects ?? []) listed.push(...(project.keywords ?? []));
+  return listed.filter((item) => item !== '');
+}
+
 /** What the source CV and the questionnaire show, indexed for each kind of fact. */
 class Evidence {
   private readonly nameWordsAll: Map<NameStyle, string[]>;
   private readonly nameWordsQuestionnaire: Map<NameStyle, string[]>;
   private readonly terms: string[];
   private readonly termSet: Set<string>;
+  /** Skills of one or two letters (R, C, Go) count only where the CV lists skills: in prose they are letters, words or initials. */
+  private readonly listedTerms: string[];
   private readonly numbers = new Set<string>();
   private readonly dates = new Set<string>();
   private readonly questionnaireDates = new Set<string>();
@@ -277,8 +296,11 @@ class Evidence {
 
   constructor(source: JsonResume, questionnaireText: string) {
     const texts: string[] = [];
+    const termTexts: string[] = [];
     collectStrings(source, (text, key, inContact) => {
       texts.push(text);
+      // A skill is not shown by an address: "https://" is no evidence of HTTP, nor "x@r.com" of R.
+      if (!inContact) termTexts.push(withoutAddresses(text));
       if (key !== undefined && DATE_KEYS.has(key)) for (const date of datePrefixes(text.trim())) this.dates.add(date);
       for (const date of datesInText(text)) for (const prefix of datePrefixes(date)) this.dates.add(prefix);
       for (const url of findUrls(text)) this.urls.add(canonicalUrl(url));
@@ -297,8 +319,9 @@ class Evidence {
     const all = [...texts, questionnaireText].join('\n');
     this.nameWordsAll = new Map((['title', 'organisation'] as const).map((style) => [style, nameWords(all, style)]));
     this.nameWordsQuestionnaire = new Map((['title', 'organisation'] as const).map((style) => [style, nameWords(questionnaireText, style)]));
-    this.terms = termTokens(all);
+    this.terms = termTokens([...termTexts, withoutAddresses(questionnaireText)].join('\n'));
     this.termSet = new Set(this.terms);
+    this.listedTerms = termTokens(listedSkills(source).join('\n'));
   }
 
   /** A name found in the source CV or the questionnaire (or, with `questionnaireOnly`, in the questionnaire alone). */
@@ -308,7 +331,8 @@ class Evidence {
   }
 
   hasTerm(term: string): boolean {
-    return containsTerm(this.terms, term);
+    const short = termTokens(term).join('').length <= SHORT_TERM_LETTERS;
+    return containsTerm(short ? this.listedTerms : this.terms, term);
   }
 
   /** Every word of a label (a skill group such as "Cloud & DevOps") found somewhere, or a word of the same stem (engineer, engineering). */
