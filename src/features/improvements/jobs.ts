@@ -11,6 +11,8 @@ import { findImprovement, saveImprovementResult } from './repository.js';
 
 /** While the CV is still being read, the improvement looks again this often. */
 const EXTRACTION_POLL_MS = 500;
+/** The least time between two progress writes. */
+const PROGRESS_INTERVAL_MS = 200;
 
 /** Improving one questionnaire's CV; the payload names the improvement row, which holds the request. */
 export const improvementKind = {
@@ -61,8 +63,8 @@ export function improvementJob({ database, questionnaires, improver, logger }: I
       }
       const q = record.row;
       const input = analysisInputOf(q, cv);
-      await context.setProgress(5);
       let progressWrites = Promise.resolve();
+      let lastProgressAt = 0;
       let outcome;
       try {
         outcome = await improveCv(
@@ -71,8 +73,12 @@ export function improvementJob({ database, questionnaires, improver, logger }: I
           {
             signal: context.signal,
             idempotencyKey: context.idempotencyKey('improve'),
-            // One write at a time, in order: progress a client sees never goes back.
+            // One write at a time, in order, so progress a client sees never goes back; and at most one
+            // every PROGRESS_INTERVAL_MS, so a fast improvement does not spend its time writing progress.
             onProgress: (percent) => {
+              const now = Date.now();
+              if (now - lastProgressAt < PROGRESS_INTERVAL_MS) return;
+              lastProgressAt = now;
               progressWrites = progressWrites.then(() => context.setProgress(percent)).catch((error: unknown) => log.warn({ err: error }, 'progress not recorded'));
             },
           },
