@@ -1,9 +1,10 @@
-import { readFileSync } from 'node:fs';
+import { readFileSync, readdirSync } from 'node:fs';
 import path from 'node:path';
 import { Value } from 'typebox/value';
 import { describe, expect, it } from 'vitest';
 import { JsonResume } from '../../resume/json-resume.js';
 import { parseResume } from '../../resume/parse-resume.js';
+import { improveResume } from './offline-improver.js';
 import { enforceTruthfulness, type TruthEvidence } from './truthfulness.js';
 
 const source = (): JsonResume => ({
@@ -137,6 +138,22 @@ describe('enforceTruthfulness leaves a faithful rewrite alone', () => {
       { questionnaireText: 'At Contoso I was promoted to Lead Data Engineer and trained 15 analysts in SQL.', keywordsMissing: [] },
     );
     expect(result.fabrications).toEqual([]);
+  });
+});
+
+describe('enforceTruthfulness and the offline rules', () => {
+  it('finds nothing invented in the offline rewrite of any fixture CV, whatever its language', () => {
+    const directory = path.resolve('test/fixtures/cvs');
+    const files = readdirSync(directory).filter((file) => file.endsWith('.reference.txt'));
+    expect(files.length).toBeGreaterThan(10);
+    for (const file of files) {
+      const { resume } = parseResume(readFileSync(path.join(directory, file), 'utf8'));
+      const target = { position: 'Engineer', industry: 'Software', experienceLevel: '3-5' as const, jobDescription: '', companySize: 'small', location: '' };
+      const improved = improveResume({ resume, target, keywordsFound: [] }).resume;
+      const result = enforceTruthfulness(resume, improved, noEvidence);
+      expect(result.fabrications, file).toEqual([]);
+      expect(result.resume, file).toEqual(improved);
+    }
   });
 });
 

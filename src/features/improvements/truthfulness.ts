@@ -331,7 +331,9 @@ class Evidence {
   }
 
   hasTerm(term: string): boolean {
-    const short = termTokens(term).join('').length <= SHORT_TERM_LETTERS;
+    const letters = termTokens(term).join('');
+    // Latin letters only: two Chinese characters make a whole word.
+    const short = letters.length <= SHORT_TERM_LETTERS && /^[a-z0-9+#]*$/i.test(letters);
     return containsTerm(short ? this.listedTerms : this.terms, term);
   }
 
