@@ -1,3 +1,4 @@
+import type { Stats } from 'node:fs';
 import { readFile, readlink, realpath, rename, rmdir, stat, unlink, writeFile } from 'node:fs/promises';
 import { hostname } from 'node:os';
 import path from 'node:path';
@@ -40,7 +41,34 @@ interface LockOwner {
 }
 
 async function pidNamespace(): Promise<string> {
-  return readlink('/proc/self/ns/pid').catch(() => '');
+  try {
+    return await readlink('/proc/self/ns/pid');
+  } catch {
+    // No /proc (not Linux): one namespace is all there is.
+    return '';
+  }
+}
+
+function missing(error: unknown): boolean {
+  return (error as NodeJS.ErrnoException).code === 'ENOENT';
+}
+
+/** The status of a file, or undefined when there is no such file. */
+async function statIfExists(file: string): Promise<Stats | undefined> {
+  try {
+    return await stat(file);
+  } catch (error) {
+    if (missing(error)) return undefined;
+    throw error;
+  }
+}
+
+async function unlinkIfExists(file: string): Promise<void> {
+  try {
+    await unlink(file);
+  } catch (error) {
+    if (!missing(error)) throw error;
+  }
 }
 
 function processAlive(pid: number): boolean {
@@ -74,7 +102,7 @@ type HolderState =
   | { kind: 'unknown' };
 
 async function holderState(lockPath: string, ownerPath: string, timings: DataDirLockTimings): Promise<HolderState> {
-  const lock = await stat(lockPath).catch(() => undefined);
+  const lock = await statIfExists(lockPath);
   if (!lock) return { kind: 'unknown' };
   const age = Date.now() - lock.mtimeMs;
   // A stale lock is taken over by the next attempt, whoever wrote it.
@@ -88,13 +116,15 @@ async function holderState(lockPath: string, ownerPath: string, timings: DataDir
 
 /** Removes a lock judged abandoned, unless another process has replaced it meanwhile. */
 async function removeAbandoned(lockPath: string, ownerPath: string, lockInode: number, timings: DataDirLockTimings): Promise<void> {
-  const lock = await stat(lockPath).catch(() => undefined);
+  const lock = await statIfExists(lockPath);
   if (!lock || lock.ino !== lockInode || Date.now() - lock.mtimeMs < timings.abandonedMs) return;
   // Its record goes first: a record never outlives the lock it describes.
-  await unlink(ownerPath).catch(() => undefined);
-  await rmdir(lockPath).catch((error: NodeJS.ErrnoException) => {
-    if (error.code !== 'ENOENT') throw error;
-  });
+  await unlinkIfExists(ownerPath);
+  try {
+    await rmdir(lockPath);
+  } catch (error) {
+    if (!missing(error)) throw error;
+  }
 }
 
 function lockedError(dataDir: string, cause?: unknown): DatabaseStartupError {
@@ -155,7 +185,12 @@ export async function lockDataDir(dataDir: string, logger: Logger, timings: Data
   }
   // A lost lock was reported when it was lost, and there is nothing left to release.
   return async () => {
-    await unlink(ownerPath).catch(() => undefined);
+    try {
+      await unlinkIfExists(ownerPath);
+    } catch (error) {
+      // A record left behind describes a lock that is gone, and is never taken for a later one.
+      logger.warn({ err: error, dataDir }, 'could not remove the record of the embedded data directory lock');
+    }
     if (!compromised) await release();
   };
 }
