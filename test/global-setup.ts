@@ -6,17 +6,14 @@ import { Redis } from 'ioredis';
 import pg from 'pg';
 import type { TestProject } from 'vitest/node';
 import { PGlite } from '@electric-sql/pglite';
-import { drizzle } from 'drizzle-orm/pglite';
-import { migrate } from 'drizzle-orm/pglite/migrator';
-import { seedPlans } from '../src/features/plans/seed.js';
-import * as schema from '../src/infra/db/schema.js';
-import { migrationsFolder, openDatabase } from '../src/infra/db/database.js';
+import { openDatabase } from '../src/infra/db/database.js';
 import { createLogger } from '../src/logger.js';
 import { prepareDatabase } from '../src/process/prepare-database.js';
 import { databaseUrlFor, testDatabaseUrl, testRedisUrl } from './support/test-env.js';
 
 declare module 'vitest' {
   export interface ProvidedContext {
+    /** The migrated embedded database, dumped (an uncompressed tarball) to load into memory. */
     pgliteTemplatePath: string;
     /** Embedded data directories made once this run, to copy rather than create (initdb costs seconds). */
     embeddedTemplates: { empty: string; migrated: string };
@@ -75,35 +72,12 @@ async function createPostgresTemplate(name: string): Promise<void> {
   await database.close();
 }
 
-export default async function setup(project: TestProject): Promise<() => Promise<void>> {
-  const workDir = await mkdtemp(path.join(tmpdir(), 'cvimprover-tests-'));
-
-  // One migrated embedded database, dumped once; every suite loads the dump instead of creating its own.
-  const templatePath = path.join(workDir, 'pglite-template.tar.gz');
-  const pglite = await PGlite.create();
-  const embedded = drizzle(pglite, { schema });
-  await migrate(embedded, { migrationsFolder });
-  await seedPlans(embedded);
-  const dump = await pglite.dumpDataDir('gzip');
-  await writeFile(templatePath, new Uint8Array(await dump.arrayBuffer()));
-  await pglite.close();
-
-  const problems = (await Promise.all([postgresAnswers(), redisAnswers()])).filter((problem): problem is string => problem !== undefined);
-  if (problems.length > 0) {
-    const message = `Integration services unavailable:\n  ${problems.join('\n  ')}`;
-    if (process.env.CI === 'true') throw new Error(`${message}\nCI=true: failing instead of skipping.`);
-    process.stderr.write(
-      `\n${'!'.repeat(78)}\n${message}\nSKIPPING every PostgreSQL + Redis suite; only the embedded store is tested.\n${'!'.repeat(78)}\n\n`,
-    );
-  }
-  const templateDatabase = `cvimprover_test_template_${randomBytes(4).toString('hex')}`;
-  if (problems.length === 0) await createPostgresTemplate(templateDatabase);
-  project.provide('externalServices', problems.length === 0);
-  project.provide('templateDatabase', templateDatabase);
-
-  project.provide('pgliteTemplatePath', templatePath);
-
-  // The embedded layout's data directory as a process leaves it: once just created, once migrated.
+/**
+ * The embedded layout's data directory as a process leaves it: once just created, once migrated; and
+ * the migrated one dumped, for suites that load it into memory. One creation (initdb costs seconds)
+ * and one migration serve all three.
+ */
+async function createEmbeddedTemplates(workDir: string): Promise<{ empty: string; migrated: string; dump: string }> {
   const empty = path.join(workDir, 'embedded-empty');
   const migrated = path.join(workDir, 'embedded-migrated');
   await mkdir(empty);
@@ -113,7 +87,47 @@ export default async function setup(project: TestProject): Promise<() => Promise
   const migratedDatabase = await openDatabase({ databaseUrl: undefined, dataDir: migrated, logger: createLogger('silent') });
   await prepareDatabase(migratedDatabase);
   await migratedDatabase.close();
-  project.provide('embeddedTemplates', { empty, migrated });
+
+  // Uncompressed: each suite loads it, and unpacking a gzipped dump would cost every one of them.
+  const dump = path.join(workDir, 'pglite-template.tar');
+  const reopened = await PGlite.create({ dataDir: path.join(migrated, 'pgdata') });
+  try {
+    const data = await reopened.dumpDataDir('none');
+    await writeFile(dump, new Uint8Array(await data.arrayBuffer()));
+  } finally {
+    await reopened.close();
+  }
+  return { empty, migrated, dump };
+}
+
+/** Which of PostgreSQL and Redis do not answer, each with why. */
+async function missingServices(): Promise<string[]> {
+  return (await Promise.all([postgresAnswers(), redisAnswers()])).filter((problem): problem is string => problem !== undefined);
+}
+
+export default async function setup(project: TestProject): Promise<() => Promise<void>> {
+  const workDir = await mkdtemp(path.join(tmpdir(), 'cvimprover-tests-'));
+  const templateDatabase = `cvimprover_test_template_${randomBytes(4).toString('hex')}`;
+
+  // The PostgreSQL template is made by the server while this process makes the embedded ones.
+  const [embedded, problems] = await Promise.all([
+    createEmbeddedTemplates(workDir),
+    missingServices().then(async (problems) => {
+      if (problems.length === 0) await createPostgresTemplate(templateDatabase);
+      return problems;
+    }),
+  ]);
+  if (problems.length > 0) {
+    const message = `Integration services unavailable:\n  ${problems.join('\n  ')}`;
+    if (process.env.CI === 'true') throw new Error(`${message}\nCI=true: failing instead of skipping.`);
+    process.stderr.write(
+      `\n${'!'.repeat(78)}\n${message}\nSKIPPING every PostgreSQL + Redis suite; only the embedded store is tested.\n${'!'.repeat(78)}\n\n`,
+    );
+  }
+  project.provide('externalServices', problems.length === 0);
+  project.provide('templateDatabase', templateDatabase);
+  project.provide('pgliteTemplatePath', embedded.dump);
+  project.provide('embeddedTemplates', { empty: embedded.empty, migrated: embedded.migrated });
 
   return async () => {
     await rm(workDir, { recursive: true, force: true });
