@@ -1,7 +1,9 @@
 import { randomBytes } from 'node:crypto';
+import { once } from 'node:events';
 import { cp, mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { Worker } from 'node:worker_threads';
 import { Redis } from 'ioredis';
 import pg from 'pg';
 import type { TestProject } from 'vitest/node';
@@ -72,17 +74,38 @@ async function createPostgresTemplate(name: string): Promise<void> {
   await database.close();
 }
 
+// PGlite's first start (initdb) holds its thread for seconds; in a thread of its own it leaves this one
+// free to talk to PostgreSQL, whose connections would otherwise time out meanwhile.
+const createInThread = `
+  const { parentPort, workerData } = require('node:worker_threads');
+  import('@electric-sql/pglite').then(async ({ PGlite }) => {
+    const created = await PGlite.create({ dataDir: workerData });
+    await created.close();
+    parentPort.postMessage('created');
+  });
+`;
+
+/** Creates an embedded database in `dataDir` as a first start does, in a worker thread. */
+async function createPgliteDataDir(dataDir: string): Promise<void> {
+  const worker = new Worker(createInThread, { eval: true, workerData: dataDir });
+  try {
+    await once(worker, 'message');
+  } finally {
+    await worker.terminate();
+  }
+}
+
 /**
  * The embedded layout's data directory as a process leaves it: once just created, once migrated; and
  * the migrated one dumped, for suites that load it into memory. One creation (initdb costs seconds)
  * and one migration serve all three.
  */
-async function createEmbeddedTemplates(workDir: string): Promise<{ empty: string; migrated: string; dump: string }> {
+async function createEmbeddedTemplates(workDir: string, threadFree: Promise<unknown>): Promise<{ empty: string; migrated: string; dump: string }> {
   const empty = path.join(workDir, 'embedded-empty');
   const migrated = path.join(workDir, 'embedded-migrated');
   await mkdir(empty);
-  const created = await PGlite.create({ dataDir: path.join(empty, 'pgdata') });
-  await created.close();
+  const created = createPgliteDataDir(path.join(empty, 'pgdata'));
+  await Promise.all([created, threadFree]);
   await cp(empty, migrated, { recursive: true });
   const migratedDatabase = await openDatabase({ databaseUrl: undefined, dataDir: migrated, logger: createLogger('silent') });
   await prepareDatabase(migratedDatabase);
@@ -109,14 +132,13 @@ export default async function setup(project: TestProject): Promise<() => Promise
   const workDir = await mkdtemp(path.join(tmpdir(), 'cvimprover-tests-'));
   const templateDatabase = `cvimprover_test_template_${randomBytes(4).toString('hex')}`;
 
-  // The PostgreSQL template is made by the server while this process makes the embedded ones.
-  const [embedded, problems] = await Promise.all([
-    createEmbeddedTemplates(workDir),
-    missingServices().then(async (problems) => {
-      if (problems.length === 0) await createPostgresTemplate(templateDatabase);
-      return problems;
-    }),
-  ]);
+  // The PostgreSQL template is made while the embedded database is created; the rest of the embedded
+  // work holds this thread, so it waits until PostgreSQL is done.
+  const postgresDone = missingServices().then(async (problems) => {
+    if (problems.length === 0) await createPostgresTemplate(templateDatabase);
+    return problems;
+  });
+  const [problems, embedded] = await Promise.all([postgresDone, createEmbeddedTemplates(workDir, postgresDone)]);
   if (problems.length > 0) {
     const message = `Integration services unavailable:\n  ${problems.join('\n  ')}`;
     if (process.env.CI === 'true') throw new Error(`${message}\nCI=true: failing instead of skipping.`);
