@@ -3,7 +3,7 @@ import { once } from 'node:events';
 import { mkdir, mkdtemp, readdir, rm, unlink } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it, type TestContext } from 'vitest';
 import { packageRoot } from '../../paths.js';
 import { createLogger } from '../../logger.js';
 import { defaultDataDirLockTimings, lockDataDir, type DataDirLockTimings } from './data-dir-lock.js';
@@ -41,21 +41,23 @@ async function refusal(work: Promise<unknown>): Promise<DatabaseStartupError> {
   return error as DatabaseStartupError;
 }
 
-describe('the lock on an embedded data directory', () => {
-  let root: string;
-  let dataDir: string;
+/** A data directory of the test's own, removed with the processes the test started when it ends. */
+async function scratch({ onTestFinished }: TestContext): Promise<{ root: string; dataDir: string; children: ChildProcess[] }> {
+  const root = await mkdtemp(path.join(tmpdir(), 'cvimprover-lock-'));
+  const dataDir = path.join(root, 'pgdata');
+  await mkdir(dataDir);
   const children: ChildProcess[] = [];
-  beforeEach(async () => {
-    root = await mkdtemp(path.join(tmpdir(), 'cvimprover-lock-'));
-    dataDir = path.join(root, 'pgdata');
-    await mkdir(dataDir);
-  });
-  afterEach(async () => {
-    for (const child of children.splice(0)) if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
+  onTestFinished(async () => {
+    for (const child of children) if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
     await rm(root, { recursive: true, force: true });
   });
+  return { root, dataDir, children };
+}
 
-  it('refuses a second holder in this process or another while the first runs, without waiting for the lock to go stale', async () => {
+// Each test has a directory of its own, and mostly waits on processes and locks: they run side by side.
+describe.concurrent('the lock on an embedded data directory', () => {
+  it('refuses a second holder in this process or another while the first runs, without waiting for the lock to go stale', async (context) => {
+    const { root, dataDir, children } = await scratch(context);
     const release = await lockDataDir(dataDir, logger, patient);
     try {
       const error = await refusal(lockDataDir(dataDir, logger, patient));
@@ -70,7 +72,8 @@ describe('the lock on an embedded data directory', () => {
     expect((await refusal(lockDataDir(dataDir, logger, patient))).reason).toBe('data_dir_locked');
   });
 
-  it('takes over from a holder that was killed, without waiting for the lock to go stale', async () => {
+  it('takes over from a holder that was killed, without waiting for the lock to go stale', async (context) => {
+    const { root, dataDir, children } = await scratch(context);
     const killed = await holderProcess(dataDir, patient);
     children.push(killed);
     killed.kill('SIGKILL');
@@ -83,7 +86,8 @@ describe('the lock on an embedded data directory', () => {
     expect(await readdir(root)).toEqual(['pgdata']);
   });
 
-  it('waits for a holder it cannot identify until the lock goes stale, and refuses if it does not', async () => {
+  it('waits for a holder it cannot identify until the lock goes stale, and refuses if it does not', async (context) => {
+    const { dataDir, children } = await scratch(context);
     const other = await holderProcess(dataDir, patient);
     children.push(other);
     // Without its record the holder could be anyone (another host, an older version): only staleness tells.
@@ -97,7 +101,8 @@ describe('the lock on an embedded data directory', () => {
     await release();
   });
 
-  it('releases the lock and its record, so the directory can be locked again', async () => {
+  it('releases the lock and its record, so the directory can be locked again', async (context) => {
+    const { root, dataDir } = await scratch(context);
     const first = await lockDataDir(dataDir, logger, patient);
     expect((await readdir(root)).sort()).toEqual(['pgdata', 'pgdata.lock', 'pgdata.lock.owner']);
     await first();
