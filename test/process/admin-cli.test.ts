@@ -113,10 +113,8 @@ const kinds: { kind: StoreKind; available: boolean }[] = [
   { kind: 'postgres', available: storageTargets()[1]?.available === true },
 ];
 
-// The two stores are independent, and each suite waits on its commands most of the time: the two suites
-// run side by side, while the tests within each run in order (they build on one another).
 for (const { kind, available } of kinds) {
-  describe.runIf(available).concurrent(`admin commands on a fresh ${kind} store`, () => {
+  describe.runIf(available)(`admin commands on a fresh ${kind} store`, () => {
     // Fresh and empty: seed-plans is the first command to touch it; create-superuser then works on it.
     let store: Store;
     beforeAll(async () => {
@@ -124,7 +122,7 @@ for (const { kind, available } of kinds) {
     });
     afterAll(async () => store.close());
 
-    it.sequential('seed-plans creates the four plans, and a second run has nothing to do', async () => {
+    it('seed-plans creates the four plans, and a second run has nothing to do', async () => {
       const first = await runCli(['seed-plans'], store.env);
       expect(first.code, first.output).toBe(0);
       const created = /^created plans: (.+)$/m.exec(first.output)?.[1]?.split(', ');
@@ -139,7 +137,7 @@ for (const { kind, available } of kinds) {
       store.seeded = true;
     }, 60_000);
 
-    it.sequential('migrate creates the tables and the plans, and is a no-op the second time', async () => {
+    it('migrate creates the tables and the plans, and is a no-op the second time', async () => {
       const own = await freshStore(kind);
       try {
         const first = await runCli(['migrate'], own.env);
@@ -163,7 +161,7 @@ for (const { kind, available } of kinds) {
 
     // PostgreSQL only: the embedded database belongs to one process at a time.
     if (kind === 'postgres') {
-      it.sequential('migrate from three processes at once creates each plan exactly once', async () => {
+      it('migrate from three processes at once creates each plan exactly once', async () => {
         const own = await freshStore(kind);
         try {
           const results = await Promise.all([1, 2, 3].map(() => runCli(['migrate'], own.env)));
@@ -177,7 +175,7 @@ for (const { kind, available } of kinds) {
       }, 60_000);
     }
 
-    describe.sequential('create-superuser', () => {
+    describe('create-superuser', () => {
       const password = 'Harbour-lights-7-violet';
       beforeAll(async () => {
         // Done by the seed-plans test when the whole file runs; needed when this suite runs alone.
