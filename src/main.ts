@@ -1,17 +1,13 @@
 import { Command } from 'commander';
 import dotenv from 'dotenv';
-import { ConfigError, loadConfig, type Config } from './config.js';
-import { configurationTable } from './config-table.js';
 import type { Logger } from 'pino';
-import { createFeatures } from './features.js';
-import { SuperuserInputError } from './features/admin/superuser.js';
-import { seedPlans } from './features/plans/seed.js';
+import { ConfigError, loadConfig, type Config } from './config.js';
 import { DatabaseStartupError } from './infra/db/database-errors.js';
-import { openDatabase, type Database } from './infra/db/database.js';
+import type { Database } from './infra/db/database.js';
 import { createLogger } from './logger.js';
-import { prepareDatabase } from './process/prepare-database.js';
-import { runProcess } from './process/run-process.js';
-import { startServices } from './process/start-services.js';
+
+// Each command loads what it uses when it runs: the whole service (HTTP, queue, extraction) takes
+// half a second to load, which maintenance commands, help and refusals would otherwise pay for nothing.
 
 dotenv.config({ quiet: true });
 
@@ -40,6 +36,7 @@ program
     const config = configOrExit();
     // The embedded database belongs to one process, so that process must also run the jobs.
     const worker = options.withWorker === true || !config.databaseUrl;
+    const { runProcess } = await import('./process/run-process.js');
     await runProcess(config, createLogger(config.logLevel), { api: true, worker });
   });
 
@@ -52,6 +49,7 @@ program
       process.stderr.write('cvimprover worker needs DATABASE_URL: the embedded database belongs to the serve process.\n');
       process.exit(2);
     }
+    const { runProcess } = await import('./process/run-process.js');
     await runProcess(config, createLogger(config.logLevel), { api: false, worker: true });
   });
 
@@ -59,6 +57,7 @@ program
 async function withDatabase(work: (database: Database, logger: Logger) => Promise<void>): Promise<void> {
   const config = configOrExit();
   const logger = createLogger(config.logLevel);
+  const { openDatabase } = await import('./infra/db/database.js');
   const database = await openDatabase({ databaseUrl: config.databaseUrl, dataDir: config.dataDir, logger });
   try {
     await work(database, logger);
@@ -72,6 +71,7 @@ program
   .description('Apply pending database migrations and seed missing plans, then exit.')
   .action(() =>
     withDatabase(async (database, logger) => {
+      const { prepareDatabase } = await import('./process/prepare-database.js');
       const { createdPlans } = await prepareDatabase(database);
       logger.info({ db: database.driver, createdPlans }, 'migrations applied');
     }),
@@ -83,6 +83,7 @@ program
   .action(() =>
     withDatabase(async (database) => {
       await database.migrate();
+      const { seedPlans } = await import('./features/plans/seed.js');
       const created = await seedPlans(database.db);
       process.stdout.write(created.length > 0 ? `created plans: ${created.join(', ')}\n` : 'all plans exist; nothing to do\n');
     }),
@@ -103,6 +104,11 @@ program
       process.exitCode = 2;
       return;
     }
+    const [{ startServices }, { createFeatures }, { SuperuserInputError }] = await Promise.all([
+      import('./process/start-services.js'),
+      import('./features.js'),
+      import('./features/admin/superuser.js'),
+    ]);
     // The whole service set, as a request would have it: a promotion ends the account's sign-ins in
     // every running process.
     const services = await startServices(config, { logger: createLogger(config.logLevel), role: 'admin', schema: 'migrate' });
@@ -128,7 +134,8 @@ async function readStdin(): Promise<string> {
 program
   .command('config-table')
   .description('Print the configuration table of the README (Markdown).')
-  .action(() => {
+  .action(async () => {
+    const { configurationTable } = await import('./config-table.js');
     process.stdout.write(`${configurationTable()}\n`);
   });
 

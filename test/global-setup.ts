@@ -1,22 +1,21 @@
 import { randomBytes } from 'node:crypto';
+import { once } from 'node:events';
 import { cp, mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { Worker } from 'node:worker_threads';
 import { Redis } from 'ioredis';
 import pg from 'pg';
 import type { TestProject } from 'vitest/node';
 import { PGlite } from '@electric-sql/pglite';
-import { drizzle } from 'drizzle-orm/pglite';
-import { migrate } from 'drizzle-orm/pglite/migrator';
-import { seedPlans } from '../src/features/plans/seed.js';
-import * as schema from '../src/infra/db/schema.js';
-import { migrationsFolder, openDatabase } from '../src/infra/db/database.js';
+import { openDatabase } from '../src/infra/db/database.js';
 import { createLogger } from '../src/logger.js';
 import { prepareDatabase } from '../src/process/prepare-database.js';
 import { databaseUrlFor, testDatabaseUrl, testRedisUrl } from './support/test-env.js';
 
 declare module 'vitest' {
   export interface ProvidedContext {
+    /** The migrated embedded database, dumped (an uncompressed tarball) to load into memory. */
     pgliteTemplatePath: string;
     /** Embedded data directories made once this run, to copy rather than create (initdb costs seconds). */
     embeddedTemplates: { empty: string; migrated: string };
@@ -75,20 +74,71 @@ async function createPostgresTemplate(name: string): Promise<void> {
   await database.close();
 }
 
+// PGlite's first start (initdb) holds its thread for seconds; in a thread of its own it leaves this one
+// free to talk to PostgreSQL, whose connections would otherwise time out meanwhile.
+const createInThread = `
+  const { parentPort, workerData } = require('node:worker_threads');
+  import('@electric-sql/pglite').then(async ({ PGlite }) => {
+    const created = await PGlite.create({ dataDir: workerData });
+    await created.close();
+    parentPort.postMessage('created');
+  });
+`;
+
+/** Creates an embedded database in `dataDir` as a first start does, in a worker thread. */
+async function createPgliteDataDir(dataDir: string): Promise<void> {
+  const worker = new Worker(createInThread, { eval: true, workerData: dataDir });
+  try {
+    await once(worker, 'message');
+  } finally {
+    await worker.terminate();
+  }
+}
+
+/**
+ * The embedded layout's data directory as a process leaves it: once just created, once migrated; and
+ * the migrated one dumped, for suites that load it into memory. One creation (initdb costs seconds)
+ * and one migration serve all three.
+ */
+async function createEmbeddedTemplates(workDir: string, threadFree: Promise<unknown>): Promise<{ empty: string; migrated: string; dump: string }> {
+  const empty = path.join(workDir, 'embedded-empty');
+  const migrated = path.join(workDir, 'embedded-migrated');
+  await mkdir(empty);
+  const created = createPgliteDataDir(path.join(empty, 'pgdata'));
+  await Promise.all([created, threadFree]);
+  await cp(empty, migrated, { recursive: true });
+  const migratedDatabase = await openDatabase({ databaseUrl: undefined, dataDir: migrated, logger: createLogger('silent') });
+  await prepareDatabase(migratedDatabase);
+  await migratedDatabase.close();
+
+  // Uncompressed: each suite loads it, and unpacking a gzipped dump would cost every one of them.
+  const dump = path.join(workDir, 'pglite-template.tar');
+  const reopened = await PGlite.create({ dataDir: path.join(migrated, 'pgdata') });
+  try {
+    const data = await reopened.dumpDataDir('none');
+    await writeFile(dump, new Uint8Array(await data.arrayBuffer()));
+  } finally {
+    await reopened.close();
+  }
+  return { empty, migrated, dump };
+}
+
+/** Which of PostgreSQL and Redis do not answer, each with why. */
+async function missingServices(): Promise<string[]> {
+  return (await Promise.all([postgresAnswers(), redisAnswers()])).filter((problem): problem is string => problem !== undefined);
+}
+
 export default async function setup(project: TestProject): Promise<() => Promise<void>> {
   const workDir = await mkdtemp(path.join(tmpdir(), 'cvimprover-tests-'));
+  const templateDatabase = `cvimprover_test_template_${randomBytes(4).toString('hex')}`;
 
-  // One migrated embedded database, dumped once; every suite loads the dump instead of creating its own.
-  const templatePath = path.join(workDir, 'pglite-template.tar.gz');
-  const pglite = await PGlite.create();
-  const embedded = drizzle(pglite, { schema });
-  await migrate(embedded, { migrationsFolder });
-  await seedPlans(embedded);
-  const dump = await pglite.dumpDataDir('gzip');
-  await writeFile(templatePath, new Uint8Array(await dump.arrayBuffer()));
-  await pglite.close();
-
-  const problems = (await Promise.all([postgresAnswers(), redisAnswers()])).filter((problem): problem is string => problem !== undefined);
+  // The PostgreSQL template is made while the embedded database is created; the rest of the embedded
+  // work holds this thread, so it waits until PostgreSQL is done.
+  const postgresDone = missingServices().then(async (problems) => {
+    if (problems.length === 0) await createPostgresTemplate(templateDatabase);
+    return problems;
+  });
+  const [problems, embedded] = await Promise.all([postgresDone, createEmbeddedTemplates(workDir, postgresDone)]);
   if (problems.length > 0) {
     const message = `Integration services unavailable:\n  ${problems.join('\n  ')}`;
     if (process.env.CI === 'true') throw new Error(`${message}\nCI=true: failing instead of skipping.`);
@@ -96,24 +146,10 @@ export default async function setup(project: TestProject): Promise<() => Promise
       `\n${'!'.repeat(78)}\n${message}\nSKIPPING every PostgreSQL + Redis suite; only the embedded store is tested.\n${'!'.repeat(78)}\n\n`,
     );
   }
-  const templateDatabase = `cvimprover_test_template_${randomBytes(4).toString('hex')}`;
-  if (problems.length === 0) await createPostgresTemplate(templateDatabase);
   project.provide('externalServices', problems.length === 0);
   project.provide('templateDatabase', templateDatabase);
-
-  project.provide('pgliteTemplatePath', templatePath);
-
-  // The embedded layout's data directory as a process leaves it: once just created, once migrated.
-  const empty = path.join(workDir, 'embedded-empty');
-  const migrated = path.join(workDir, 'embedded-migrated');
-  await mkdir(empty);
-  const created = await PGlite.create({ dataDir: path.join(empty, 'pgdata') });
-  await created.close();
-  await cp(empty, migrated, { recursive: true });
-  const migratedDatabase = await openDatabase({ databaseUrl: undefined, dataDir: migrated, logger: createLogger('silent') });
-  await prepareDatabase(migratedDatabase);
-  await migratedDatabase.close();
-  project.provide('embeddedTemplates', { empty, migrated });
+  project.provide('pgliteTemplatePath', embedded.dump);
+  project.provide('embeddedTemplates', { empty: embedded.empty, migrated: embedded.migrated });
 
   return async () => {
     await rm(workDir, { recursive: true, force: true });

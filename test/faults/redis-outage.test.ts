@@ -1,5 +1,5 @@
 import type { InjectOptions, LightMyRequestResponse } from 'fastify';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it, type TestContext } from 'vitest';
 import { registerPerson } from '../support/browser.js';
 import { createTestApp, storageTargets, type TestApp } from '../support/harness.js';
 import { redisServerInstalled, startOwnRedis, type OwnRedis } from '../support/own-redis.js';
@@ -16,23 +16,25 @@ type Person = Awaited<ReturnType<typeof registerPerson>>;
  * signed-in requests are answered from the database (the session cache steps aside, so a logout is
  * still refused everywhere), and nothing waits on Redis for more than two seconds.
  */
-describe.runIf(available)('with Redis down or hung', () => {
-  let redis: OwnRedis;
-  let testApp: TestApp;
-  let person: Person;
-
-  beforeAll(async () => {
-    redis = await startOwnRedis();
-    testApp = await createTestApp('postgres+redis', { REDIS_URL: redis.url });
-    person = await registerPerson(testApp.app, 'outage');
-  });
-  afterAll(async () => {
-    await testApp.close();
-    await redis.close();
-  });
+describe.runIf(available).concurrent('with Redis down or hung', () => {
+  // Each test has a Redis server and an app of its own, and mostly waits on what Redis does not answer:
+  // they run side by side.
+  async function setUp({ onTestFinished }: TestContext): Promise<{ redis: OwnRedis; testApp: TestApp; person: Person }> {
+    const redis = await startOwnRedis();
+    const started: { testApp?: TestApp } = {};
+    // The app goes before its Redis server does.
+    onTestFinished(async () => {
+      await started.testApp?.close();
+      await redis.close();
+    });
+    const testApp = await createTestApp('postgres+redis', { REDIS_URL: redis.url });
+    started.testApp = testApp;
+    const person = await registerPerson(testApp.app, 'outage');
+    return { redis, testApp, person };
+  }
 
   /** Sends a request and checks it was answered within the bound. */
-  async function timed(request: InjectOptions): Promise<LightMyRequestResponse> {
+  async function timedOn(testApp: TestApp, request: InjectOptions): Promise<LightMyRequestResponse> {
     const started = performance.now();
     const response = await testApp.app.inject(request);
     const elapsed = performance.now() - started;
@@ -40,7 +42,8 @@ describe.runIf(available)('with Redis down or hung', () => {
     return response;
   }
 
-  async function everythingStillWorks(): Promise<void> {
+  async function everythingStillWorks({ testApp, person }: { testApp: TestApp; person: Person }): Promise<void> {
+    const timed = (request: InjectOptions) => timedOn(testApp, request);
     const login = await timed({ method: 'POST', url: '/auth/login/', payload: { username: person.username, password: person.password } });
     expect(login.statusCode).toBe(200);
     const { access } = login.json<{ access: string }>();
@@ -60,7 +63,7 @@ describe.runIf(available)('with Redis down or hung', () => {
     expect(health.json()).toMatchObject({ services: { db: 'healthy', redis: 'unhealthy' } });
   }
 
-  async function recovers(): Promise<void> {
+  async function recovers({ testApp, person }: { testApp: TestApp; person: Person }): Promise<void> {
     // No worker runs here, so the queue probe cannot pass: Redis's own check is what must recover.
     const redisHealthy = async () => (await testApp.app.inject({ method: 'GET', url: '/core/health/' })).json<{ services: { redis: string } }>().services.redis === 'healthy';
     await waitFor(redisHealthy, 20_000, 'Redis to be healthy again');
@@ -68,22 +71,24 @@ describe.runIf(available)('with Redis down or hung', () => {
     expect(login.statusCode).toBe(200);
   }
 
-  it('keeps signing people in when Redis is killed, and recovers when it is back', async () => {
+  it('keeps signing people in when Redis is killed, and recovers when it is back', async (context) => {
+    const { redis, ...service } = await setUp(context);
     // Warm the session cache first: it must not serve what it held once Redis is gone.
-    expect((await testApp.app.inject({ method: 'GET', url: '/auth/user/', headers: person.auth })).statusCode).toBe(200);
+    expect((await service.testApp.app.inject({ method: 'GET', url: '/auth/user/', headers: service.person.auth })).statusCode).toBe(200);
     await redis.stop();
-    await everythingStillWorks();
+    await everythingStillWorks(service);
     await redis.start();
-    await recovers();
+    await recovers(service);
   });
 
-  it('keeps signing people in when Redis hangs, and recovers when it answers again', async () => {
+  it('keeps signing people in when Redis hangs, and recovers when it answers again', async (context) => {
+    const { redis, ...service } = await setUp(context);
     await redis.pause();
     try {
-      await everythingStillWorks();
+      await everythingStillWorks(service);
     } finally {
       await redis.resume();
     }
-    await recovers();
+    await recovers(service);
   });
 });

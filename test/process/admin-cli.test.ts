@@ -22,6 +22,8 @@ type StoreKind = 'embedded' | 'postgres';
 /** Fresh, empty storage for the CLI: a new DATA_DIR, and for PostgreSQL a new database without tables. */
 interface Store {
   env: Record<string, string>;
+  /** Set once seed-plans has succeeded on it, so that later suites need not run it again. */
+  seeded: boolean;
   open(): Promise<Database>;
   close(): Promise<void>;
 }
@@ -39,6 +41,7 @@ async function freshStore(kind: StoreKind): Promise<Store> {
   }
   return {
     env,
+    seeded: false,
     // Only while no CLI process runs: an embedded database belongs to one process at a time.
     open: () => openDatabase({ databaseUrl: env.DATABASE_URL, dataDir, logger: createLogger('silent') }),
     async close() {
@@ -77,18 +80,26 @@ function logLine(output: string, message: string): Record<string, unknown> {
   throw new Error(`no "${message}" log line in:\n${output}`);
 }
 
-/** Signs in through the API on the store (no CLI process may be running), and fetches /auth/user/. */
-async function signIn(store: Store, username: string, password: string) {
+type SignInResult = { login: number; user: { pk: number; username: string; email: string; plan: { name: string } | null } | undefined };
+
+/**
+ * Starts the API on the store as a process would (no CLI process may be running), and hands `work`
+ * its database and a sign-in that also fetches /auth/user/: one start for all of a test's checks.
+ */
+async function withApi<T>(store: Store, work: (api: { database: Database; signIn: (username: string, password: string) => Promise<SignInResult> }) => Promise<T>): Promise<T> {
   const services = await startServices(loadConfig(store.env), { logger: createLogger('silent'), role: 'test', schema: 'migrate' });
   try {
     const app = await buildApp(services, createFeatures(services));
     try {
-      const login = await app.inject({ method: 'POST', url: '/auth/login/', payload: { username, password } });
-      if (login.statusCode !== 200) return { login: login.statusCode, user: undefined };
-      const { access } = login.json<{ access: string }>();
-      const me = await app.inject({ method: 'GET', url: '/auth/user/', headers: { authorization: `Bearer ${access}` } });
-      expect(me.statusCode).toBe(200);
-      return { login: login.statusCode, user: me.json<{ pk: number; username: string; email: string; plan: { name: string } | null }>() };
+      const signIn = async (username: string, password: string): Promise<SignInResult> => {
+        const login = await app.inject({ method: 'POST', url: '/auth/login/', payload: { username, password } });
+        if (login.statusCode !== 200) return { login: login.statusCode, user: undefined };
+        const { access } = login.json<{ access: string }>();
+        const me = await app.inject({ method: 'GET', url: '/auth/user/', headers: { authorization: `Bearer ${access}` } });
+        expect(me.statusCode).toBe(200);
+        return { login: login.statusCode, user: me.json<NonNullable<SignInResult['user']>>() };
+      };
+      return await work({ database: services.database, signIn });
     } finally {
       await app.close();
     }
@@ -123,6 +134,7 @@ for (const { kind, available } of kinds) {
       expect(second.output).not.toContain('created plans');
 
       expect(await inDatabase(store, planNames)).toEqual(PLAN_NAMES);
+      store.seeded = true;
     }, 60_000);
 
     it('migrate creates the tables and the plans, and is a no-op the second time', async () => {
@@ -166,7 +178,8 @@ for (const { kind, available } of kinds) {
     describe('create-superuser', () => {
       const password = 'Harbour-lights-7-violet';
       beforeAll(async () => {
-        // Already done by the seed-plans test when the whole file runs; a no-op then.
+        // Done by the seed-plans test when the whole file runs; needed when this suite runs alone.
+        if (store.seeded) return;
         const seed = await runCli(['seed-plans'], store.env);
         expect(seed.code, seed.output).toBe(0);
       });
@@ -184,17 +197,16 @@ for (const { kind, available } of kinds) {
         expect(Number.isInteger(id), result.output).toBe(true);
         expect(result.output).not.toContain(password);
 
-        const { rows, freeId } = await inDatabase(store, async (database) => ({
+        // The CLI process has exited, so the API may open the (embedded) store now.
+        const { rows, freeId, session } = await withApi(store, async ({ database, signIn }) => ({
           rows: await adminRows(database),
           freeId: (await database.db.select({ id: plans.id }).from(plans).where(eq(plans.name, 'Free')))[0]?.id,
+          session: await signIn(ADMIN.username, password),
         }));
         expect(rows).toHaveLength(1);
         const [admin] = rows;
         expect(admin).toMatchObject({ id, username: ADMIN.username, email: ADMIN.email, isStaff: true, isSuperuser: true, planId: freeId });
         expect(admin?.passwordHash?.startsWith('$argon2id$')).toBe(true);
-
-        // The CLI process has exited, so the API may open the (embedded) store now.
-        const session = await signIn(store, ADMIN.username, password);
         expect(session.login).toBe(200);
         expect(session.user).toMatchObject({ pk: id, username: ADMIN.username, email: ADMIN.email, plan: { name: 'Free' } });
       });
@@ -211,12 +223,16 @@ for (const { kind, available } of kinds) {
         expect(result.code, result.output).toBe(0);
         expect(result.output).toContain(`promoted superuser admin (id ${before[0]?.id})`);
 
-        const after = await inDatabase(store, adminRows);
+        const { after, withNew, withOld } = await withApi(store, async ({ database, signIn }) => ({
+          after: await adminRows(database),
+          withNew: await signIn(ADMIN.username, newPassword),
+          withOld: await signIn(ADMIN.username, password),
+        }));
         expect(after).toHaveLength(1);
         expect(after[0]).toMatchObject({ id: before[0]?.id, isStaff: true, isSuperuser: true });
         expect(after[0]?.passwordHash).not.toBe(before[0]?.passwordHash);
-        expect((await signIn(store, ADMIN.username, newPassword)).login).toBe(200);
-        expect((await signIn(store, ADMIN.username, password)).login).toBe(400);
+        expect(withNew.login).toBe(200);
+        expect(withOld.login).toBe(400);
       });
 
       it('refuses a common password with exit code 2 and creates nobody', async () => {
@@ -228,12 +244,13 @@ for (const { kind, available } of kinds) {
       });
 
       it('refuses to run without a password, with exit code 2', async () => {
-        const missing = await runCli(['create-superuser', '--username', 'nopassword', '--email', 'nopassword@example.org'], store.env);
+        const [missing, empty] = await Promise.all([
+          runCli(['create-superuser', '--username', 'nopassword', '--email', 'nopassword@example.org'], store.env),
+          // An empty standard input is no password either.
+          runCli(['create-superuser', '--username', 'nopassword', '--email', 'nopassword@example.org', '--password-stdin'], store.env, ''),
+        ]);
         expect(missing.code, missing.output).toBe(2);
         expect(missing.output).toContain('create-superuser needs --password or --password-stdin');
-
-        // An empty standard input is no password either.
-        const empty = await runCli(['create-superuser', '--username', 'nopassword', '--email', 'nopassword@example.org', '--password-stdin'], store.env, '');
         expect(empty.code, empty.output).toBe(2);
         expect(empty.output).toContain('create-superuser needs --password or --password-stdin');
 

@@ -87,7 +87,9 @@ describe('embedded start: no database, no Redis, no configuration', () => {
   });
 });
 
-describe('embedded store safety', () => {
+// Each test below has its own data directory and processes. They run side by side, after the start above:
+// that one is timed, and must not share the machine with them.
+describe.concurrent('embedded store safety', () => {
 
   it('keeps a committed account when the process is killed, and refuses a second process on the same data', async () => {
     const dataDir = await freshDataDir('migrated');
@@ -108,7 +110,7 @@ describe('embedded store safety', () => {
       expect(await first.exited).toBeNull();
     }
 
-    // After the crash the next start waits out the dead process's lock, then has everything it committed.
+    // After the crash the next start takes over the dead process's lock, and has everything it committed.
     const second = new CliProcess(['serve'], env);
     try {
       const base = await second.baseUrl(30_000);
@@ -120,7 +122,7 @@ describe('embedded store safety', () => {
   }, 60_000);
 });
 
-describe('command line', () => {
+describe.concurrent('command line', () => {
   it('refuses a bad variable, naming it, with exit code 2', async () => {
     const result = await runCli(['serve'], { PORT: 'http' });
     expect(result.code).toBe(2);
@@ -134,10 +136,11 @@ describe('command line', () => {
   });
 
   it('has help for each command', async () => {
-    for (const command of ['serve', 'worker', 'migrate']) {
-      const result = await runCli([command, '--help'], {});
-      expect(result.code).toBe(0);
-      expect(result.output).toContain(`Usage: cvimprover ${command}`);
+    const commands = ['serve', 'worker', 'migrate'];
+    const results = await Promise.all(commands.map((command) => runCli([command, '--help'], {})));
+    for (const [index, command] of commands.entries()) {
+      expect(results[index]?.code).toBe(0);
+      expect(results[index]?.output).toContain(`Usage: cvimprover ${command}`);
     }
   });
 });

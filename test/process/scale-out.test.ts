@@ -38,10 +38,10 @@ describe.runIf(storageTargets()[1]?.available)('scale-out: migrate, then serve a
 
   it('passes the health check, and the job the API enqueues is run by the worker process', async () => {
     // Before the schema exists, no role starts: it says what to run instead.
-    for (const role of ['serve', 'worker']) {
-      const early = await runCli([role], env);
-      expect(early.code, early.output).toBe(6);
-      expect(early.output).toContain('run `cvimprover migrate` first');
+    const early = await Promise.all(['serve', 'worker'].map((role) => runCli([role], env)));
+    for (const { code, output } of early) {
+      expect(code, output).toBe(6);
+      expect(output).toContain('run `cvimprover migrate` first');
     }
     const migrate = await runCli(['migrate'], env);
     expect(migrate.code, migrate.output).toBe(0);

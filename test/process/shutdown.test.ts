@@ -21,10 +21,10 @@ describe('SIGTERM with requests in flight', () => {
       const post = (url: string, body: object) => fetch(`${base}${url}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
       // One person per login: the lockout would refuse a sixth sign-in of one account in flight at once.
       const people = Array.from({ length: IN_FLIGHT }, (_, index) => ({ username: `leaving${index}`, password: `Granite-orbit-44-lamp-${index}` }));
-      for (const person of people) {
-        const registration = await post('/auth/registration/', { ...person, email: `${person.username}@example.org`, password1: person.password, password2: person.password });
-        expect(registration.status).toBe(201);
-      }
+      const registrations = await Promise.all(
+        people.map((person) => post('/auth/registration/', { ...person, email: `${person.username}@example.org`, password1: person.password, password2: person.password })),
+      );
+      expect(registrations.map((registration) => registration.status)).toEqual(people.map(() => 201));
 
       // Logins take a while (argon2): these are all sent when the signal arrives.
       const logins = people.map((person) =>

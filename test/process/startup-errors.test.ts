@@ -14,7 +14,8 @@ const available = process.env.CI === 'true' || (await postgresServerInstalled())
  * A process that cannot use its database says why, before it serves anything: each cause has its
  * own message, naming what to check, and its own exit code.
  */
-describe.runIf(available)('start-up on a database it cannot use', () => {
+// Each test starts a process of its own against its own database, URL or role: they run side by side.
+describe.runIf(available).concurrent('start-up on a database it cannot use', () => {
   let postgres: OwnPostgres;
   let dataDir: string;
   let emptyUrl: string;

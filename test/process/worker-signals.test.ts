@@ -2,7 +2,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { eq } from 'drizzle-orm';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it, type TestContext } from 'vitest';
 import { loadConfig } from '../../src/config.js';
 import { queueProbeKind } from '../../src/features/health/jobs.js';
 import { insertProbe } from '../../src/features/health/repository.js';
@@ -18,14 +18,16 @@ import { waitFor } from '../support/wait-for.js';
 
 const queues = ['bullmq', 'in-process'] as const;
 
-describe.runIf(storageTargets()[1]?.available)('a worker stopped by a signal', () => {
-  const cleanups: (() => Promise<unknown>)[] = [];
-  afterEach(async () => {
-    for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
-  });
-
-  /** A fresh database (and Redis prefix), the API side's services, and a probe job holding for `holdMs`. */
-  async function setUp(queue: (typeof queues)[number], holdMs: number) {
+// Each test has its own database, Redis prefix and processes, and spends most of its time waiting on
+// them (leases, a job holding on purpose): the tests run side by side.
+describe.runIf(storageTargets()[1]?.available).concurrent('a worker stopped by a signal', () => {
+  /** A fresh database (and Redis prefix), the API side's services, and a probe job holding for `holdMs`; all undone when the test ends. */
+  async function setUp({ onTestFinished }: TestContext, queue: (typeof queues)[number], holdMs: number) {
+    const cleanups: (() => Promise<unknown>)[] = [];
+    // The test's own hook: side by side, the module-level one could attach to another test.
+    onTestFinished(async () => {
+      for (const cleanup of cleanups.reverse()) await cleanup();
+    });
     const database = await createTestDatabase();
     cleanups.push(database.drop);
     const dataDir = await mkdtemp(path.join(tmpdir(), 'cvimprover-crash-'));
@@ -46,12 +48,12 @@ describe.runIf(storageTargets()[1]?.available)('a worker stopped by a signal', (
       await insertProbe(tx, { jobId: job.id, requestedBy: services.processLabel, holdMs });
       return job.id;
     });
-    return { env, services, jobId };
+    return { env, services, jobId, cleanups };
   }
 
   for (const queue of queues) {
-    it(`with SIGTERM finishes the job in flight, then exits 0 (${queue} queue)`, async () => {
-      const { env, services, jobId } = await setUp(queue, 1500);
+    it(`with SIGTERM finishes the job in flight, then exits 0 (${queue} queue)`, async (context) => {
+      const { env, services, jobId, cleanups } = await setUp(context, queue, 1500);
       const worker = new CliProcess(['worker'], env);
       cleanups.push(() => worker.stop());
       const db = services.database.db;
@@ -63,8 +65,8 @@ describe.runIf(storageTargets()[1]?.available)('a worker stopped by a signal', (
       expect(probe?.completions).toBe(1);
     });
 
-    it(`with SIGKILL leaves its job to complete, exactly once, when a worker comes back (${queue} queue)`, async () => {
-      const { env, services, jobId } = await setUp(queue, 3000);
+    it(`with SIGKILL leaves its job to complete, exactly once, when a worker comes back (${queue} queue)`, async (context) => {
+      const { env, services, jobId, cleanups } = await setUp(context, queue, 3000);
 
       const first = new CliProcess(['worker'], env);
       cleanups.push(() => first.stop());
@@ -72,6 +74,8 @@ describe.runIf(storageTargets()[1]?.available)('a worker stopped by a signal', (
       await waitFor(async () => (await findJob(db, jobId))?.lockedBy?.endsWith(`:${first.pid}:worker`), 20_000, 'the first worker to take the job');
       first.kill('SIGKILL');
       expect(await first.exited).toBeNull(); // killed, not exited
+      // The first attempt had to be in flight when it was killed; the next one need not hold.
+      await db.update(queueProbes).set({ holdMs: 0 }).where(eq(queueProbes.jobId, jobId));
 
       const second = new CliProcess(['worker'], env);
       cleanups.push(() => second.stop());

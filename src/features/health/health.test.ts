@@ -7,8 +7,10 @@ import { queueProbeKind } from './jobs.js';
 import { startWorker, type RunningWorker } from '../../process/worker-role.js';
 import { createTestApp, storageTargets, type TestApp } from '../../../test/support/harness.js';
 
+// Every suite has an app of its own, and three of them wait out a check's time limit: the suites run side
+// by side. The tests within a suite build on one another, so they run in order.
 for (const target of storageTargets()) {
-  describe.runIf(target.available)(`GET /core/health/ on ${target.name}`, () => {
+  describe.runIf(target.available).concurrent(`GET /core/health/ on ${target.name}`, () => {
     let testApp: TestApp;
     let worker: RunningWorker;
 
@@ -21,7 +23,7 @@ for (const target of storageTargets()) {
       await testApp.close();
     });
 
-    it('is healthy once a probe job has gone through a worker thread', async () => {
+    it.sequential('is healthy once a probe job has gone through a worker thread', async () => {
       const response = await testApp.app.inject({ method: 'GET', url: '/core/health/' });
       expect(response.statusCode).toBe(200);
       expect(response.json()).toEqual({
@@ -39,7 +41,7 @@ for (const target of storageTargets()) {
       expect(probes[0]?.cpuThreadId).toBeGreaterThan(0); // ran in a worker thread, not the main one
     });
 
-    it('clears out probes older than a day when it sends a new one', async () => {
+    it.sequential('clears out probes older than a day when it sends a new one', async () => {
       const db = testApp.services.database.db;
       await db.update(jobs).set({ createdAt: sql`now() - interval '2 days'` }).where(eq(jobs.kind, queueProbeKind.kind));
       // Make the last probe stale too, so the next check sends a fresh one; a process that has not
@@ -54,7 +56,7 @@ for (const target of storageTargets()) {
       expect(Date.now() - (remaining[0]?.createdAt.getTime() ?? 0)).toBeLessThan(60_000);
     });
 
-    it('reuses a recent probe instead of sending one per request', async () => {
+    it.sequential('reuses a recent probe instead of sending one per request', async () => {
       const before = await testApp.services.database.db.select().from(queueProbes);
       const responses = await Promise.all([1, 2, 3].map(() => testApp.app.inject({ method: 'GET', url: '/core/health/' })));
       expect(responses.map((response) => response.statusCode)).toEqual([200, 200, 200]);
@@ -63,7 +65,7 @@ for (const target of storageTargets()) {
     });
   });
 
-  describe.runIf(target.available)(`GET /core/health/ with no worker on ${target.name}`, () => {
+  describe.runIf(target.available).concurrent(`GET /core/health/ with no worker on ${target.name}`, () => {
     let testApp: TestApp;
     beforeAll(async () => {
       testApp = await createTestApp(target.name);
@@ -83,7 +85,7 @@ for (const target of storageTargets()) {
   });
 }
 
-describe.runIf(storageTargets()[1]?.available)('GET /core/health/ with Redis unreachable', () => {
+describe.runIf(storageTargets()[1]?.available).concurrent('GET /core/health/ with Redis unreachable', () => {
   it('answers 503 naming redis, instead of failing the request', async () => {
     const broken = await createTestApp('postgres+redis', { REDIS_URL: 'redis://127.0.0.1:1' });
     try {

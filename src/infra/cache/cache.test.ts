@@ -17,8 +17,9 @@ const implementations: { name: string; available: boolean; make: () => Cache }[]
   },
 ];
 
+// Each test has keys of its own, and the first waits for a time to live to run out: all run side by side.
 for (const implementation of implementations) {
-  describe.runIf(implementation.available)(`${implementation.name} cache`, () => {
+  describe.runIf(implementation.available).concurrent(`${implementation.name} cache`, () => {
     const cache = implementation.make();
     afterAll(async () => cache.close());
 

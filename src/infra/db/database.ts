@@ -10,9 +10,9 @@ import { drizzle as drizzlePglite } from 'drizzle-orm/pglite';
 import { migrate as migratePglite } from 'drizzle-orm/pglite/migrator';
 import pg from 'pg';
 import type { Logger } from 'pino';
-import lockfile from 'proper-lockfile';
 import { withTimeout } from '../../lib/with-timeout.js';
 import { packageRoot } from '../../paths.js';
+import { lockDataDir } from './data-dir-lock.js';
 import { DatabaseStartupError, DatabaseUnavailableError, databaseErrorCode, startupErrorFor } from './database-errors.js';
 import * as schema from './schema.js';
 
@@ -155,40 +155,6 @@ async function openPostgres(databaseUrl: string, logger: Logger): Promise<Databa
 /** The database lacks migrations this code needs: `cvimprover migrate` must run first. */
 export function schemaOutOfDate(pending: number): DatabaseStartupError {
   return new DatabaseStartupError('schema_out_of_date', `The database lacks ${pending} migration(s) this version needs; run \`cvimprover migrate\` first.`);
-}
-
-/**
- * Two processes on one PGlite directory would corrupt it, so the directory is locked. A lock left
- * by a killed process goes stale after 10 s; a start right after such a crash waits that long.
- */
-async function lockDataDir(dataDir: string, logger: Logger): Promise<() => Promise<void>> {
-  let compromised = false;
-  let release: () => Promise<void>;
-  try {
-    release = await lockfile.lock(dataDir, {
-      stale: 10_000,
-      // Refreshed every second, so only an event loop stalled for nine seconds could lose it.
-      update: 1000,
-      retries: { retries: 12, factor: 1, minTimeout: 1000, maxTimeout: 1000 },
-      onCompromised: (error) => {
-        compromised = true;
-        logger.error({ err: error, dataDir }, 'the lock on the embedded data directory was lost; another process may use it now');
-      },
-    });
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'ELOCKED') {
-      throw new DatabaseStartupError(
-        'data_dir_locked',
-        `${path.dirname(dataDir)} is in use by another cvimprover process; the embedded database belongs to one process (use DATABASE_URL to run several).`,
-        error,
-      );
-    }
-    throw error;
-  }
-  // A lost lock was reported when it was lost, and there is nothing left to release.
-  return async () => {
-    if (!compromised) await release();
-  };
 }
 
 async function openPglite(options: DatabaseOptions): Promise<Database> {

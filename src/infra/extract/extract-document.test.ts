@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs';
-import { afterEach, describe, expect, it, vi } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import {
   billionLaughsDocx,
   binaryNoise,
@@ -15,14 +15,34 @@ import {
   zeroByteFile,
   zipBombDocx,
 } from '../../../test/support/hostile-files.js';
-import { extractDocument } from './extract-document.js';
-import { ExtractionError, type ExtractionErrorCode } from './extraction.js';
-import { readPdf } from './pdf/read-pdf.js';
-import { repairExtractedText } from './repair-text.js';
+import type * as ExtractDocumentModule from './extract-document.js';
+import type * as ExtractionModule from './extraction.js';
+import type { ExtractionErrorCode } from './extraction.js';
+import type * as ReadPdfModule from './pdf/read-pdf.js';
+import type * as RepairTextModule from './repair-text.js';
 
 // The PDF reader and the repair pass are others' work; here they are stand-ins that show they were called.
 vi.mock('./pdf/read-pdf.js', () => ({ readPdf: vi.fn() }));
 vi.mock('./repair-text.js', () => ({ repairExtractedText: vi.fn((text: string) => text) }));
+
+// Test files share their worker's modules, so the real reader may be loaded already: the modules are
+// loaded afresh here, with the stand-ins, and dropped afterwards, so no other file gets the stand-ins.
+let extractDocument: typeof ExtractDocumentModule.extractDocument;
+let ExtractionError: typeof ExtractionModule.ExtractionError;
+let readPdf: typeof ReadPdfModule.readPdf;
+let repairExtractedText: typeof RepairTextModule.repairExtractedText;
+beforeAll(async () => {
+  vi.resetModules();
+  ({ extractDocument } = await import('./extract-document.js'));
+  ({ ExtractionError } = await import('./extraction.js'));
+  ({ readPdf } = await import('./pdf/read-pdf.js'));
+  ({ repairExtractedText } = await import('./repair-text.js'));
+});
+afterAll(() => {
+  vi.doUnmock('./pdf/read-pdf.js');
+  vi.doUnmock('./repair-text.js');
+  vi.resetModules();
+});
 
 const cvs = new URL('../../../test/fixtures/cvs/', import.meta.url);
 
