@@ -10,6 +10,7 @@ import type { TestProject } from 'vitest/node';
 import { PGlite } from '@electric-sql/pglite';
 import { openDatabase } from '../src/infra/db/database.js';
 import { createLogger } from '../src/logger.js';
+import { packageRoot } from '../src/paths.js';
 import { prepareDatabase } from '../src/process/prepare-database.js';
 import { databaseUrlFor, testDatabaseUrl, testRedisUrl } from './support/test-env.js';
 
@@ -75,19 +76,20 @@ async function createPostgresTemplate(name: string): Promise<void> {
 }
 
 // PGlite's first start (initdb) holds its thread for seconds; in a thread of its own it leaves this one
-// free to talk to PostgreSQL, whose connections would otherwise time out meanwhile.
+// free to talk to PostgreSQL, whose connections would otherwise time out meanwhile. The package is found
+// from the project's root, whatever the working directory.
 const createInThread = `
+  const { createRequire } = require('node:module');
   const { parentPort, workerData } = require('node:worker_threads');
-  import('@electric-sql/pglite').then(async ({ PGlite }) => {
-    const created = await PGlite.create({ dataDir: workerData });
-    await created.close();
-    parentPort.postMessage('created');
-  });
+  const { PGlite } = createRequire(workerData.packageJson)('@electric-sql/pglite');
+  PGlite.create({ dataDir: workerData.dataDir })
+    .then((created) => created.close())
+    .then(() => parentPort.postMessage('created'));
 `;
 
 /** Creates an embedded database in `dataDir` as a first start does, in a worker thread. */
 async function createPgliteDataDir(dataDir: string): Promise<void> {
-  const worker = new Worker(createInThread, { eval: true, workerData: dataDir });
+  const worker = new Worker(createInThread, { eval: true, workerData: { dataDir, packageJson: path.join(packageRoot, 'package.json') } });
   try {
     await once(worker, 'message');
   } finally {

@@ -35,9 +35,7 @@ function processesMentioning(text: string): number[] {
     .map(Number);
 }
 
-// The two servers are independent, and their tests mostly wait on them: the two suites run side by side,
-// the tests within each in order (they stop, hang and start one server).
-describe.skipIf(!redisInstalled && !mustRun).concurrent('own Redis server', () => {
+describe.skipIf(!redisInstalled && !mustRun)('own Redis server', () => {
   let redis: OwnRedis;
   const clients: Redis[] = [];
 
@@ -59,7 +57,7 @@ describe.skipIf(!redisInstalled && !mustRun).concurrent('own Redis server', () =
     await redis?.close();
   });
 
-  it.sequential('answers at its URL, on a port of its own', async () => {
+  it('answers at its URL, on a port of its own', async () => {
     expect(redis.port).not.toBe(6379);
     expect(redis.url).toBe(`redis://127.0.0.1:${redis.port}`);
     const redisClient = client();
@@ -67,7 +65,7 @@ describe.skipIf(!redisInstalled && !mustRun).concurrent('own Redis server', () =
     expect(await redisClient.get('key')).toBe('value');
   });
 
-  it.sequential('stop() kills it: the port refuses connections and commands fail; start() brings it back on the same port, empty', async () => {
+  it('stop() kills it: the port refuses connections and commands fail; start() brings it back on the same port, empty', async () => {
     const redisClient = client({ commandTimeout: 300 });
     await redisClient.set('key', 'before the stop');
 
@@ -80,7 +78,7 @@ describe.skipIf(!redisInstalled && !mustRun).concurrent('own Redis server', () =
     expect(await redisClient.get('key')).toBeNull();
   });
 
-  it.sequential('pause() hangs it: no answer within 500 ms on an open or a new connection; resume() answers', async () => {
+  it('pause() hangs it: no answer within 500 ms on an open or a new connection; resume() answers', async () => {
     const open = client();
     await open.set('key', 'paused');
 
@@ -98,7 +96,7 @@ describe.skipIf(!redisInstalled && !mustRun).concurrent('own Redis server', () =
     expect(await newConnectionPing).toBe('PONG');
   });
 
-  it.sequential('close() kills even a paused server and removes its directory', async () => {
+  it('close() kills even a paused server and removes its directory', async () => {
     const other = await startOwnRedis();
     await other.pause();
     await other.close();
@@ -108,7 +106,7 @@ describe.skipIf(!redisInstalled && !mustRun).concurrent('own Redis server', () =
   });
 });
 
-describe.skipIf(!postgresInstalled && !mustRun).concurrent('own PostgreSQL server', () => {
+describe.skipIf(!postgresInstalled && !mustRun)('own PostgreSQL server', () => {
   let postgres: OwnPostgres;
   const clients: pg.Client[] = [];
 
@@ -132,7 +130,7 @@ describe.skipIf(!postgresInstalled && !mustRun).concurrent('own PostgreSQL serve
     await postgres?.close();
   });
 
-  it.sequential('is a server of its own; createDatabase() returns the URL of a new database on it', async () => {
+  it('is a server of its own; createDatabase() returns the URL of a new database on it', async () => {
     expect(postgres.port).not.toBe(5432);
     expect(postgres.url).toBe(`postgres://postgres@127.0.0.1:${postgres.port}/postgres`);
     const url = await postgres.createDatabase('own_servers_check');
@@ -141,7 +139,7 @@ describe.skipIf(!postgresInstalled && !mustRun).concurrent('own PostgreSQL serve
     expect(rows).toEqual([{ database: 'own_servers_check', port: postgres.port }]);
   });
 
-  it.sequential('stop() is a fast shutdown: sessions end with FATAL 57P01 and connections are refused; start() answers again', async () => {
+  it('stop() is a fast shutdown: sessions end with FATAL 57P01 and connections are refused; start() answers again', async () => {
     const busy = await connect();
     const idle = await connect();
     // Caught at once: the query fails while stop() is awaited, and an unhandled rejection would fail the run.
@@ -158,7 +156,7 @@ describe.skipIf(!postgresInstalled && !mustRun).concurrent('own PostgreSQL serve
     expect((await client.query('select 1 as answer')).rows).toEqual([{ answer: 1 }]);
   });
 
-  it.sequential('restart(): committed data is still there', async () => {
+  it('restart(): committed data is still there', async () => {
     const writer = await connect();
     await writer.client.query('create table kept (value text)');
     await writer.client.query("insert into kept values ('written before the restart')");
@@ -169,7 +167,7 @@ describe.skipIf(!postgresInstalled && !mustRun).concurrent('own PostgreSQL serve
     expect((await reader.client.query('select value from kept')).rows).toEqual([{ value: 'written before the restart' }]);
   });
 
-  it.sequential('pause() hangs it: no answer within 500 ms on an open or a new connection; resume() answers both', async () => {
+  it('pause() hangs it: no answer within 500 ms on an open or a new connection; resume() answers both', async () => {
     const open = await connect();
 
     let query: Promise<pg.QueryResult>;
@@ -187,7 +185,7 @@ describe.skipIf(!postgresInstalled && !mustRun).concurrent('own PostgreSQL serve
     expect((await client.query('select 2 as answer')).rows).toEqual([{ answer: 2 }]);
   });
 
-  it.sequential('close() ends even a paused server and removes its directory', async () => {
+  it('close() ends even a paused server and removes its directory', async () => {
     const other = await startOwnPostgres();
     await other.pause();
     await other.close();

@@ -163,14 +163,13 @@ export async function lockDataDir(dataDir: string, logger: Logger, timings: Data
     } catch (error) {
       if ((error as NodeJS.ErrnoException).code !== 'ELOCKED') throw error;
       const state = await holderState(lockPath, ownerPath, timings);
-      if (state.kind === 'held') throw lockedError(dataDir, error);
+      if (state.kind === 'held' || Date.now() >= deadline) throw lockedError(dataDir, error);
       if (state.kind === 'abandoned') {
         logger.warn({ dataDir }, 'the process that held the embedded data directory has died; taking it over');
         await removeAbandoned(lockPath, ownerPath, state.lockInode, timings);
-        continue;
+      } else {
+        await sleep(timings.pollMs);
       }
-      if (Date.now() >= deadline) throw lockedError(dataDir, error);
-      await sleep(timings.pollMs);
     }
   }
 
@@ -183,14 +182,15 @@ export async function lockDataDir(dataDir: string, logger: Logger, timings: Data
     await release();
     throw error;
   }
-  // A lost lock was reported when it was lost, and there is nothing left to release.
   return async () => {
+    // A lost lock was reported when it was lost; it, and the record beside it, may be another's now.
+    if (compromised) return;
     try {
       await unlinkIfExists(ownerPath);
     } catch (error) {
       // A record left behind describes a lock that is gone, and is never taken for a later one.
       logger.warn({ err: error, dataDir }, 'could not remove the record of the embedded data directory lock');
     }
-    if (!compromised) await release();
+    await release();
   };
 }
