@@ -1,0 +1,41 @@
+/** What renders a structured CV to PDF, whatever engine and process model sits behind it. */
+
+/** A template name: the file `src/templates/<name>.typ`. */
+export type TemplateName = string;
+
+export interface RenderInput {
+  template: TemplateName;
+  /** The CV (JSON Resume); the template reads it as data, never as markup. */
+  data: unknown;
+}
+
+export interface RenderedPdf {
+  pdf: Uint8Array;
+  pages: number;
+}
+
+export interface RenderOptions {
+  /** Aborting gives up on the render: the call rejects with `render_aborted`. */
+  signal?: AbortSignal;
+}
+
+export interface PdfRenderer {
+  /** Renders one document; rejects with a `RenderError`. */
+  render(input: RenderInput, options?: RenderOptions): Promise<RenderedPdf>;
+  /** Stops accepting renders and ends the processes behind the renderer. */
+  close(): Promise<void>;
+}
+
+export const renderErrorCodes = ['render_failed', 'render_timeout', 'render_aborted', 'renderer_closed'] as const;
+export type RenderErrorCode = (typeof renderErrorCodes)[number];
+
+/** A render that did not give a PDF; `render_failed` carries the engine's diagnostics in its message. */
+export class RenderError extends Error {
+  constructor(
+    readonly code: RenderErrorCode,
+    message: string,
+  ) {
+    super(message);
+    this.name = 'RenderError';
+  }
+}

@@ -1,0 +1,208 @@
+import { fork, type ChildProcess } from 'node:child_process';
+import { join } from 'node:path';
+import { packageRoot, siblingModulePath } from '../../paths.js';
+import { RenderError, type PdfRenderer, type RenderedPdf, type RenderInput, type RenderOptions } from './pdf-renderer.js';
+import type { ChildMessage, ChildRenderRequest } from './typst-child.js';
+
+export interface TypstPoolOptions {
+  /** Child processes rendering side by side. */
+  size?: number;
+  /** Renders after which a child is replaced (the compiler's memory grows with each distinct document). */
+  maxRenders?: number;
+  /** Resident memory past which a child is replaced, as it reports it after a render. */
+  maxRssBytes?: number;
+  /** A render running longer kills its child and fails with `render_timeout`. */
+  timeoutMs?: number;
+  /** Where `<template>.typ` files are read from; also the Typst root they cannot read outside of. */
+  templatesDir?: string;
+  /** Called after each successful render, with the child that served it (for metrics). */
+  onRendered?: (info: { pid: number; rssBytes: number; renders: number }) => void;
+}
+
+const defaults = {
+  size: 2,
+  maxRenders: 200,
+  maxRssBytes: 400 * 1024 * 1024,
+  timeoutMs: 10_000,
+  templatesDir: join(packageRoot, 'src', 'templates'),
+};
+
+const templateNamePattern = /^[a-z][a-z0-9-]{0,63}$/;
+
+interface Job {
+  templatePath: string;
+  data: string;
+  attempts: number;
+  settled: boolean;
+  resolve: (rendered: RenderedPdf) => void;
+  reject: (error: RenderError) => void;
+}
+
+interface Child {
+  process: ChildProcess;
+  pid: number;
+  ready: boolean;
+  renders: number;
+  job?: { id: number; job: Job; timer: NodeJS.Timeout };
+  /** Set once the pool has let it go: its exit is then expected. */
+  retired: boolean;
+}
+
+/**
+ * Renders Typst templates in a few child processes, each with one compiler reused across renders.
+ * A child is retired after `maxRenders` or past `maxRssBytes`, only once its render is done; a child
+ * that dies mid-render is replaced and the render retried once on another; one that overruns
+ * `timeoutMs` is killed and its render fails with `render_timeout`.
+ */
+export class TypstRenderPool implements PdfRenderer {
+  private readonly options: Required<Omit<TypstPoolOptions, 'onRendered'>> & Pick<TypstPoolOptions, 'onRendered'>;
+  private readonly entry = siblingModulePath(import.meta.url, 'typst-child');
+  private readonly children = new Set<Child>();
+  private readonly queue: Job[] = [];
+  private nextJobId = 1;
+  private closed = false;
+
+  constructor(options: TypstPoolOptions = {}) {
+    this.options = { ...defaults, ...options };
+  }
+
+  async render(input: RenderInput, options: RenderOptions = {}): Promise<RenderedPdf> {
+    if (this.closed) throw new RenderError('renderer_closed', 'The renderer is closed.');
+    if (!templateNamePattern.test(input.template)) throw new RenderError('render_failed', `No template named "${input.template}".`);
+    const data = JSON.stringify(input.data ?? null);
+    const { signal } = options;
+    if (signal?.aborted) throw new RenderError('render_aborted', 'The render was aborted.');
+    return new Promise<RenderedPdf>((resolve, reject) => {
+      const onAbort = (): void => {
+        // A render in flight runs to its end (a compile cannot be interrupted) and its answer is dropped.
+        const queued = this.queue.indexOf(job);
+        if (queued >= 0) this.queue.splice(queued, 1);
+        settle(() => reject(new RenderError('render_aborted', 'The render was aborted.')));
+      };
+      const settle = (finish: () => void): void => {
+        if (job.settled) return;
+        job.settled = true;
+        signal?.removeEventListener('abort', onAbort);
+        finish();
+      };
+      const job: Job = {
+        templatePath: join(this.options.templatesDir, `${input.template}.typ`),
+        data,
+        attempts: 0,
+        settled: false,
+        resolve: (rendered) => settle(() => resolve(rendered)),
+        reject: (error) => settle(() => reject(error)),
+      };
+      signal?.addEventListener('abort', onAbort, { once: true });
+      this.queue.push(job);
+      this.dispatch();
+    });
+  }
+
+  /** The children's process ids, with the renders each has served and whether one is in flight. */
+  processes(): { pid: number; renders: number; busy: boolean }[] {
+    return [...this.children].map((child) => ({ pid: child.pid, renders: child.renders, busy: child.job !== undefined }));
+  }
+
+  async close(): Promise<void> {
+    this.closed = true;
+    for (const job of this.queue.splice(0)) job.reject(new RenderError('renderer_closed', 'The renderer was closed.'));
+    await Promise.all([...this.children].map((child) => this.retire(child, 'SIGKILL')));
+  }
+
+  private dispatch(): void {
+    this.dropSettled();
+    for (const child of this.children) {
+      if (this.queue.length === 0) return;
+      if (child.ready && !child.retired && !child.job) this.send(child, this.queue.shift() as Job);
+    }
+    const starting = [...this.children].filter((child) => !child.ready && !child.retired).length;
+    const missing = Math.min(this.queue.length - starting, this.options.size - this.liveChildren());
+    for (let index = 0; index < missing; index++) this.spawn();
+  }
+
+  private dropSettled(): void {
+    for (let index = this.queue.length - 1; index >= 0; index--) if (this.queue[index]?.settled) this.queue.splice(index, 1);
+  }
+
+  private liveChildren(): number {
+    return [...this.children].filter((child) => !child.retired).length;
+  }
+
+  private send(child: Child, job: Job): void {
+    const id = this.nextJobId++;
+    job.attempts++;
+    const timer = setTimeout(() => this.timeOut(child), this.options.timeoutMs);
+    child.job = { id, job, timer };
+    const request: ChildRenderRequest = { type: 'render', id, templatePath: job.templatePath, data: job.data };
+    child.process.send(request);
+  }
+
+  private spawn(): void {
+    const process = fork(this.entry, [this.options.templatesDir], {
+      // Sources run under tsx (tests, development); built code needs no loader.
+      execArgv: this.entry.endsWith('.ts') ? ['--import', 'tsx'] : [],
+      serialization: 'advanced',
+      stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+    });
+    const child: Child = { process, pid: process.pid ?? -1, ready: false, renders: 0, retired: false };
+    this.children.add(child);
+    process.on('message', (message: ChildMessage) => this.onMessage(child, message));
+    process.once('exit', () => this.onExit(child));
+    process.once('error', () => process.kill('SIGKILL'));
+  }
+
+  private onMessage(child: Child, message: ChildMessage): void {
+    if (message.type === 'ready') {
+      child.ready = true;
+      this.dispatch();
+      return;
+    }
+    const current = child.job;
+    if (!current || current.id !== message.id) return;
+    clearTimeout(current.timer);
+    child.job = undefined;
+    child.renders++;
+    if (message.type === 'rendered') {
+      current.job.resolve({ pdf: message.pdf, pages: message.pages });
+      this.options.onRendered?.({ pid: child.pid, rssBytes: message.rssBytes, renders: child.renders });
+    } else {
+      current.job.reject(new RenderError('render_failed', message.message));
+    }
+    if (child.renders >= this.options.maxRenders || message.rssBytes > this.options.maxRssBytes) void this.retire(child, 'SIGTERM');
+    this.dispatch();
+  }
+
+  private timeOut(child: Child): void {
+    const current = child.job;
+    if (!current) return;
+    child.job = undefined;
+    current.job.reject(new RenderError('render_timeout', `The render took longer than ${this.options.timeoutMs} ms.`));
+    void this.retire(child, 'SIGKILL');
+    this.dispatch();
+  }
+
+  private onExit(child: Child): void {
+    this.children.delete(child);
+    const current = child.job;
+    child.job = undefined;
+    if (current) {
+      clearTimeout(current.timer);
+      if (current.job.attempts < 2 && !this.closed) this.queue.unshift(current.job);
+      else current.job.reject(new RenderError('render_failed', 'The renderer process ended during the render.'));
+    }
+    if (!child.ready && !child.retired && !current) {
+      // A child that dies before it can take work would die again: fail what waits rather than loop.
+      for (const job of this.queue.splice(0)) job.reject(new RenderError('render_failed', 'The renderer process could not start.'));
+    }
+    if (!this.closed) this.dispatch();
+  }
+
+  private async retire(child: Child, signal: NodeJS.Signals): Promise<void> {
+    child.retired = true;
+    if (child.process.exitCode !== null || child.process.signalCode !== null) return;
+    const exited = new Promise<void>((resolve) => child.process.once('exit', () => resolve()));
+    child.process.kill(signal);
+    await exited;
+  }
+}
