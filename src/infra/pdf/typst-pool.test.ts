@@ -1,0 +1,151 @@
+import { copyFile, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { packageRoot } from '../../paths.js';
+import { extractDocument } from '../extract/extract-document.js';
+import { RenderError } from './pdf-renderer.js';
+import { TypstRenderPool } from './typst-pool.js';
+
+interface SampleCv {
+  basics: { name: string; summary: string };
+  work: { name: string; highlights: string[] }[];
+  [section: string]: unknown;
+}
+
+const sample = JSON.parse(await readFile(join(packageRoot, 'test/fixtures/cvs/jsonresume_sample.resume.json'), 'utf8')) as SampleCv;
+
+async function pdfText(pdf: Uint8Array): Promise<string> {
+  const outcome = await extractDocument(pdf.slice());
+  if (!outcome.ok) throw new Error(`${outcome.code}: ${outcome.message}`);
+  return outcome.text;
+}
+
+/** Matches `phrase` with any run of white space (a line break included) between its words. */
+function wordsInOrder(phrase: string): RegExp {
+  const words = phrase.split(/\s+/).map((word) => word.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'));
+  return new RegExp(words.join('\\s+'));
+}
+
+function withName(name: string): SampleCv {
+  return { ...sample, basics: { ...sample.basics, name } };
+}
+
+describe('TypstRenderPool with the classic template', () => {
+  const pool = new TypstRenderPool({ size: 1 });
+  afterAll(() => pool.close());
+
+  it('renders the sample CV to a PDF whose text has the name, the employers and the highlights', async () => {
+    const { pdf, pages } = await pool.render({ template: 'classic', data: sample });
+    expect(new TextDecoder().decode(pdf.subarray(0, 5))).toBe('%PDF-');
+    expect(pages).toBeGreaterThanOrEqual(1);
+    const text = await pdfText(pdf);
+    expect(text).toMatch(wordsInOrder(sample.basics.name));
+    for (const job of sample.work) {
+      expect(text).toMatch(wordsInOrder(job.name));
+      for (const highlight of job.highlights) expect(text).toMatch(wordsInOrder(highlight));
+    }
+  });
+
+  it('prints text that looks like Typst markup literally, in every field that carries it', async () => {
+    const tricky = ['#import "x"', '$x$', '*bold*', '<script>', ']', '\\', '@ref', '_under_', '#eval("1+1")', '= heading'];
+    const line = tricky.join(' ~ ');
+    const cv = {
+      basics: { name: `Ann ${tricky[0]}`, label: line, summary: line },
+      work: [{ name: 'Acme ]', position: '*Lead*', highlights: tricky.map((text) => `Did ${text} once`) }],
+      skills: [{ name: '$Go$', keywords: tricky }],
+    };
+    const text = await pdfText((await pool.render({ template: 'classic', data: cv })).pdf);
+    expect(text).toContain('Ann #import "x"');
+    expect(text).toMatch(wordsInOrder(line));
+    expect(text).toContain('*Lead* — Acme ]');
+    expect(text).toContain('$Go$');
+    for (const piece of tricky) expect(text).toMatch(wordsInOrder(`Did ${piece} once`));
+  });
+
+  it('renders a CV with only some sections, and fails an unknown template with render_failed', async () => {
+    const { pages, pdf } = await pool.render({ template: 'classic', data: { basics: { name: 'Solo Name' } } });
+    expect(pages).toBe(1);
+    const text = await pdfText(pdf);
+    expect(text).toContain('Solo Name');
+    expect(text).not.toMatch(/EXPERIENCE|EDUCATION/);
+    await expect(pool.render({ template: 'no-such-template', data: sample })).rejects.toMatchObject({ code: 'render_failed' });
+    await expect(pool.render({ template: '../classic', data: sample })).rejects.toBeInstanceOf(RenderError);
+  });
+});
+
+describe('TypstRenderPool process recycling', () => {
+  let templatesDir: string;
+
+  beforeAll(async () => {
+    templatesDir = await mkdtemp(join(tmpdir(), 'typst-templates-'));
+    await copyFile(join(packageRoot, 'src/templates/classic.typ'), join(templatesDir, 'classic.typ'));
+    // Busy work long enough to kill the child in the middle of it, then prints the name.
+    await writeFile(
+      join(templatesDir, 'slow.typ'),
+      '#let cv = json(bytes(sys.inputs.cv))\n#let n = 0\n#for i in range(cv.loops) { n = calc.rem(n + i, 7) }\n#cv.name #n\n',
+    );
+  });
+  afterAll(() => rm(templatesDir, { recursive: true, force: true }));
+
+  it('retires a child after maxRenders and every render still succeeds', async () => {
+    const served: number[] = [];
+    const pool = new TypstRenderPool({ size: 1, maxRenders: 2, templatesDir, onRendered: ({ pid }) => served.push(pid) });
+    try {
+      const names = ['One Person', 'Two Person', 'Three Person', 'Four Person', 'Five Person'];
+      const rendered = await Promise.all(names.map((name) => pool.render({ template: 'classic', data: withName(name) })));
+      for (const [index, { pdf }] of rendered.entries()) expect(await pdfText(pdf)).toContain(names[index]);
+      expect(served).toHaveLength(5);
+      // Two renders per child at most: five renders take three children, each used in one run.
+      expect(new Set(served).size).toBe(3);
+      for (const pid of new Set(served)) expect(served.filter((other) => other === pid).length).toBeLessThanOrEqual(2);
+    } finally {
+      await pool.close();
+    }
+  });
+
+  it('retires a child whose memory passes maxRssBytes after its render', async () => {
+    const served: number[] = [];
+    const pool = new TypstRenderPool({ size: 1, maxRssBytes: 1, templatesDir, onRendered: ({ pid }) => served.push(pid) });
+    try {
+      for (const name of ['First', 'Second']) await pool.render({ template: 'classic', data: withName(name) });
+      expect(served).toHaveLength(2);
+      expect(served[0]).not.toBe(served[1]);
+    } finally {
+      await pool.close();
+    }
+  });
+
+  it('retries on a new child a render whose child was killed mid-render', async () => {
+    const served: number[] = [];
+    const pool = new TypstRenderPool({ size: 1, templatesDir, onRendered: ({ pid }) => served.push(pid) });
+    try {
+      await pool.render({ template: 'slow', data: { name: 'Warm', loops: 1 } });
+      const rendering = pool.render({ template: 'slow', data: { name: 'Survivor', loops: 800_000 } });
+      const [victim] = pool.processes();
+      expect(victim?.busy).toBe(true);
+      await new Promise((resolve) => setTimeout(resolve, 50));
+      process.kill(victim?.pid ?? 0, 'SIGKILL');
+      const { pdf } = await rendering;
+      expect(await pdfText(pdf)).toContain('Survivor');
+      expect(served).toHaveLength(2);
+      expect(served[1]).not.toBe(victim?.pid);
+    } finally {
+      await pool.close();
+    }
+  });
+
+  it('kills a child that overruns the timeout and fails that render with render_timeout', async () => {
+    const pool = new TypstRenderPool({ size: 1, timeoutMs: 100, templatesDir });
+    try {
+      await pool.render({ template: 'slow', data: { name: 'Warm', loops: 1 } });
+      const [stuck] = pool.processes();
+      await expect(pool.render({ template: 'slow', data: { name: 'Late', loops: 50_000_000 } })).rejects.toMatchObject({ code: 'render_timeout' });
+      const { pdf } = await pool.render({ template: 'slow', data: { name: 'Next', loops: 1 } });
+      expect(await pdfText(pdf)).toContain('Next');
+      expect(pool.processes().map((child) => child.pid)).not.toContain(stuck?.pid);
+    } finally {
+      await pool.close();
+    }
+  });
+});
