@@ -135,6 +135,21 @@ describe('TypstRenderPool process recycling', () => {
     }
   });
 
+  it('fails an aborted render with render_aborted and serves the next one', async () => {
+    const pool = new TypstRenderPool({ size: 1, templatesDir });
+    try {
+      const controller = new AbortController();
+      const busy = pool.render({ template: 'slow', data: { name: 'Busy', loops: 300_000 } });
+      const queued = pool.render({ template: 'slow', data: { name: 'Queued', loops: 1 } }, { signal: controller.signal });
+      controller.abort();
+      await expect(queued).rejects.toMatchObject({ code: 'render_aborted' });
+      expect(await pdfText((await busy).pdf)).toContain('Busy');
+      expect(pool.processes().every((child) => !child.busy)).toBe(true);
+    } finally {
+      await pool.close();
+    }
+  });
+
   it('kills a child that overruns the timeout and fails that render with render_timeout', async () => {
     const pool = new TypstRenderPool({ size: 1, timeoutMs: 100, templatesDir });
     try {
