@@ -26,14 +26,23 @@ export interface PdfRenderer {
   close(): Promise<void>;
 }
 
-export const renderErrorCodes = ['render_failed', 'render_timeout', 'render_aborted', 'renderer_closed'] as const;
+export const renderErrorCodes = ['render_failed', 'render_timeout', 'render_aborted', 'renderer_closed', 'missing_glyphs'] as const;
 export type RenderErrorCode = (typeof renderErrorCodes)[number];
 
-/** A render that did not give a PDF; `render_failed` carries the engine's diagnostics in its message. */
+/** What a `missing_glyphs` error adds: the characters no font can draw, in order of first appearance. */
+export interface MissingGlyphs {
+  characters: readonly string[];
+}
+
+/**
+ * A render that did not give a PDF; `render_failed` carries the engine's diagnostics in its message,
+ * `missing_glyphs` names the characters no bundled font covers in its message and in `missing`.
+ */
 export class RenderError extends Error {
   constructor(
     readonly code: RenderErrorCode,
     message: string,
+    readonly missing?: MissingGlyphs,
   ) {
     super(message);
     this.name = 'RenderError';

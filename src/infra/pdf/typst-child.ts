@@ -1,13 +1,14 @@
 // The child process behind `TypstRenderPool`: one Typst compiler, reused across renders, so fonts are
 // loaded once and repeated layout is memoised. Its memory only grows, which is why the pool retires it.
+import { readFileSync } from 'node:fs';
 import { NodeCompiler } from '@myriaddreamin/typst-ts-node-compiler';
 
-/** A job from the pool: the template's path and the CV as JSON text. */
+/** A job from the pool: the template's path and its `sys.inputs` (the CV as JSON text among them). */
 export interface ChildRenderRequest {
   type: 'render';
   id: number;
   templatePath: string;
-  data: string;
+  inputs: Record<string, string>;
 }
 
 /** What the child says: ready once, then one answer per job, each with the child's resident memory. */
@@ -16,14 +17,17 @@ export type ChildMessage =
   | { type: 'rendered'; id: number; pdf: Uint8Array; pages: number; rssBytes: number }
   | { type: 'failed'; id: number; message: string; rssBytes: number };
 
-/** The name under which templates read the CV: `json(bytes(sys.inputs.cv))`. */
-export const cvInputName = 'cv';
-
-// The templates folder is the workspace (Typst root): a template reads nothing outside it.
-const compiler = NodeCompiler.create({ workspace: process.argv[2] ?? process.cwd() });
+// Started with the templates folder, then the font files to load, as its arguments.
+const [templatesDir, ...fontPaths] = process.argv.slice(2);
+// The templates folder is the workspace (Typst root): a template reads nothing outside it. The fonts are
+// given as files, not folders, so only the faces the templates use are loaded.
+const compiler = NodeCompiler.create({
+  workspace: templatesDir ?? process.cwd(),
+  fontArgs: [{ fontBlobs: fontPaths.map((path) => readFileSync(path)) }],
+});
 
 function render(request: ChildRenderRequest): ChildMessage {
-  const compiled = compiler.compile({ mainFilePath: request.templatePath, inputs: { [cvInputName]: request.data } });
+  const compiled = compiler.compile({ mainFilePath: request.templatePath, inputs: request.inputs });
   const failure = compiled.takeError();
   const document = compiled.result;
   if (failure || !document) {

@@ -2,7 +2,19 @@ import { fork, type ChildProcess } from 'node:child_process';
 import { join } from 'node:path';
 import { packageRoot, siblingModulePath } from '../../paths.js';
 import { RenderError, type PdfRenderer, type RenderedPdf, type RenderInput, type RenderOptions } from './pdf-renderer.js';
+import { bundledFonts, describeCharacters, FontCoverage, printedText, type FontSet } from './fonts.js';
+import { cvDirection } from './text-direction.js';
 import type { ChildMessage, ChildRenderRequest } from './typst-child.js';
+
+/** The names under which templates read their inputs: `json(bytes(sys.inputs.cv))` and the like. */
+export const templateInputs = {
+  /** The CV as JSON text. */
+  cv: 'cv',
+  /** The font families to use, first choice first, as a JSON array. */
+  fonts: 'fonts',
+  /** `ltr` or `rtl`: the direction the CV's own text runs in. */
+  dir: 'dir',
+} as const;
 
 export interface TypstPoolOptions {
   /** Child processes rendering side by side. */
@@ -15,6 +27,8 @@ export interface TypstPoolOptions {
   timeoutMs?: number;
   /** Where `<template>.typ` files are read from; also the Typst root they cannot read outside of. */
   templatesDir?: string;
+  /** The fonts the children load; a CV with a character none of them covers fails with `missing_glyphs`. */
+  fonts?: FontSet;
   /** Called after each successful render, with the child that served it (for metrics). */
   onRendered?: (info: { pid: number; rssBytes: number; renders: number }) => void;
 }
@@ -25,13 +39,14 @@ const defaults = {
   maxRssBytes: 400 * 1024 * 1024,
   timeoutMs: 10_000,
   templatesDir: join(packageRoot, 'src', 'templates'),
+  fonts: bundledFonts,
 };
 
 const templateNamePattern = /^[a-z][a-z0-9-]{0,63}$/;
 
 interface Job {
   templatePath: string;
-  data: string;
+  inputs: Record<string, string>;
   attempts: number;
   settled: boolean;
   resolve: (rendered: RenderedPdf) => void;
@@ -61,6 +76,8 @@ export class TypstRenderPool implements PdfRenderer {
   private readonly queue: Job[] = [];
   private nextJobId = 1;
   private closed = false;
+  private coverage?: FontCoverage;
+  private coverageLoading?: Promise<FontCoverage>;
 
   constructor(options: TypstPoolOptions = {}) {
     this.options = { ...defaults, ...options };
@@ -69,9 +86,17 @@ export class TypstRenderPool implements PdfRenderer {
   async render(input: RenderInput, options: RenderOptions = {}): Promise<RenderedPdf> {
     if (this.closed) throw new RenderError('renderer_closed', 'The renderer is closed.');
     if (!templateNamePattern.test(input.template)) throw new RenderError('render_failed', `No template named "${input.template}".`);
-    const data = JSON.stringify(input.data ?? null);
     const { signal } = options;
     if (signal?.aborted) throw new RenderError('render_aborted', 'The render was aborted.');
+    // Once the fonts are read there is no await here, so a render is queued in the tick it is asked for.
+    const coverage = this.coverage ?? (await this.loadCoverage());
+    refuseMissingGlyphs(coverage, input.data);
+    if (signal?.aborted) throw new RenderError('render_aborted', 'The render was aborted.');
+    const inputs = {
+      [templateInputs.cv]: JSON.stringify(input.data ?? null),
+      [templateInputs.fonts]: JSON.stringify(this.options.fonts.families),
+      [templateInputs.dir]: cvDirection(input.data),
+    };
     return new Promise<RenderedPdf>((resolve, reject) => {
       const onAbort = (): void => {
         // A render in flight runs to its end (a compile cannot be interrupted) and its answer is dropped.
@@ -87,7 +112,7 @@ export class TypstRenderPool implements PdfRenderer {
       };
       const job: Job = {
         templatePath: join(this.options.templatesDir, `${input.template}.typ`),
-        data,
+        inputs,
         attempts: 0,
         settled: false,
         resolve: (rendered) => settle(() => resolve(rendered)),
@@ -97,6 +122,17 @@ export class TypstRenderPool implements PdfRenderer {
       this.queue.push(job);
       this.dispatch();
     });
+  }
+
+  private async loadCoverage(): Promise<FontCoverage> {
+    this.coverageLoading ??= FontCoverage.load(this.options.fonts);
+    try {
+      this.coverage = await this.coverageLoading;
+      return this.coverage;
+    } catch (error) {
+      this.coverageLoading = undefined;
+      throw new RenderError('render_failed', `The fonts could not be read: ${error instanceof Error ? error.message : String(error)}`);
+    }
   }
 
   /** The children's process ids, with the renders each has served and whether one is in flight. */
@@ -134,12 +170,12 @@ export class TypstRenderPool implements PdfRenderer {
     job.attempts++;
     const timer = setTimeout(() => this.timeOut(child), this.options.timeoutMs);
     child.job = { id, job, timer };
-    const request: ChildRenderRequest = { type: 'render', id, templatePath: job.templatePath, data: job.data };
+    const request: ChildRenderRequest = { type: 'render', id, templatePath: job.templatePath, inputs: job.inputs };
     child.process.send(request);
   }
 
   private spawn(): void {
-    const process = fork(this.entry, [this.options.templatesDir], {
+    const process = fork(this.entry, [this.options.templatesDir, ...this.options.fonts.faces.map((face) => face.path)], {
       // Sources run under tsx (tests, development); built code needs no loader.
       execArgv: this.entry.endsWith('.ts') ? ['--import', 'tsx'] : [],
       serialization: 'advanced',
@@ -204,5 +240,13 @@ export class TypstRenderPool implements PdfRenderer {
     const exited = new Promise<void>((resolve) => child.process.once('exit', () => resolve()));
     child.process.kill(signal);
     await exited;
+  }
+}
+
+// Typst draws a character no font has as an empty box and says nothing: refuse such a CV instead.
+function refuseMissingGlyphs(coverage: FontCoverage, data: unknown): void {
+  const missing = coverage.missingCharacters(printedText(data));
+  if (missing.length > 0) {
+    throw new RenderError('missing_glyphs', `No font can draw ${describeCharacters(missing)}.`, { characters: missing });
   }
 }
