@@ -1,5 +1,5 @@
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest, FastifySchemaValidationError } from 'fastify';
-import { databaseErrorCode, isDatabaseUnavailable } from '../infra/db/database-errors.js';
+import { isDatabaseUnavailable, isUniqueViolation } from '../infra/db/database-errors.js';
 import { MULTI_LINE_PATTERN, SINGLE_LINE_PATTERN } from '../lib/text-patterns.js';
 import { AppError, ValidationError, errorCatalogue, type ErrorCode } from './errors.js';
 
@@ -98,8 +98,6 @@ const codesByStatus: Partial<Record<number, ErrorCode>> = {
   429: 'throttled',
 };
 
-/** Postgres unique violation (SQLSTATE 23505), whichever driver raised it and however it was wrapped. */
-const UNIQUE_VIOLATION = '23505';
 
 /**
  * Sends an error body as it is. The route's response schemas are not applied: a schema for one
@@ -137,7 +135,7 @@ export function answerError(error: FastifyError | AppError | ValidationError | E
   if (fastifyError.validation) {
     return send(reply, 400, fieldErrorsFromSchema(fastifyError.validation, fastifyError.validationContext));
   }
-  if (databaseErrorCode(error) === UNIQUE_VIOLATION) return sendError(reply, 'conflict');
+  if (isUniqueViolation(error)) return sendError(reply, 'conflict');
   if (isDatabaseUnavailable(error)) {
     request.log.error({ err: error }, 'database unavailable');
     return sendError(reply, 'service_unavailable', 'The database is unavailable; try again shortly.', { 'retry-after': String(DATABASE_RETRY_AFTER_SECONDS) });

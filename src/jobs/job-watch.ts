@@ -23,7 +23,10 @@ export class JobWatch {
     });
   }
 
-  /** Resolves when the job may have changed, after at most `maxWaitMs` (and at once when `signal` aborts). */
+  /**
+   * Resolves when the job may have changed: on an announcement, after `maxWaitMs` or the poll
+   * interval, whichever is sooner, or at once when `signal` aborts.
+   */
   nextChange(jobId: string, maxWaitMs = POLL_MS, signal?: AbortSignal): Promise<void> {
     return new Promise((resolve) => {
       let waiting = this.waiters.get(jobId);

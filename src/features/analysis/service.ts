@@ -9,8 +9,7 @@ export class AnalysisService {
 
   /** The analysis of the caller's questionnaire; 409 while its CV is still being read (as for the CV itself). */
   async analyse(userId: number, rawId: string): Promise<CvAnalysis> {
-    const { row } = await this.deps.questionnaires.get(userId, rawId);
-    const cv = await this.deps.questionnaires.getCv(userId, rawId);
-    return analyseCv(analysisInputOf(row, cv));
+    const { record, cv } = await this.deps.questionnaires.getWithCv(userId, rawId);
+    return analyseCv(analysisInputOf(record.row, cv));
   }
 }

@@ -4,6 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { registerPerson } from '../../../test/support/browser.js';
 import { createTestApp, storageTargets, type TestApp } from '../../../test/support/harness.js';
 import { improvementSettled, questionnaireFields, questionnaireWithCv, type ImprovementState } from '../../../test/support/improvements.js';
+import { truncatedDocx } from '../../../test/support/hostile-files.js';
 import { multipartBody } from '../../../test/support/multipart.js';
 import { aiResponses, jobs } from '../../infra/db/schema.js';
 import { startWorker, type RunningWorker } from '../../process/worker-role.js';
@@ -184,6 +185,19 @@ for (const target of storageTargets()) {
       const body = response.json<ImprovementState>();
       expect(body.response_text).toContain('John');
       expect(body.analysis.before?.keywords.total).toBeGreaterThan(0);
+    });
+
+    it('ends with a 400 naming the file when the CV cannot be read, whether the reading failed before or after the request', async () => {
+      const { payload, contentType } = await multipartBody(questionnaireFields, { resume: { fileName: 'cv.docx', bytes: truncatedDocx() } });
+      const created = await testApp.app.inject({ method: 'POST', url: '/cv/questionnaire/', headers: { ...alice.auth, 'content-type': contentType }, payload });
+      expect(created.statusCode).toBe(201);
+      const id = created.json<{ id: number }>().id;
+      const response = await post({ questionnaire: id, prompt }, { prefer: 'wait=30' });
+      expect(response.statusCode, response.body).toBe(400);
+      expect(response.json<{ error: string }>().error).toMatch(/could not be read|Unable to read/);
+      // Asked for while the file was read, the improvement is stored and failed; asked for after, nothing is stored.
+      const stored = (await testApp.app.inject({ method: 'GET', url: '/cv/ai-responses/', headers: alice.auth })).json<ImprovementState[]>().filter((item) => item.questionnaire === id);
+      for (const item of stored) expect(item).toMatchObject({ status: 'failed', error: { code: 'cv_unavailable' }, response_text: null });
     });
 
     it('answers the analysis of a questionnaire’s CV, the same each time', async () => {

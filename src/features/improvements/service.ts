@@ -2,8 +2,9 @@ import { createHash } from 'node:crypto';
 import type { Logger } from 'pino';
 import { AppError, type ErrorCode } from '../../http/errors.js';
 import type { Database } from '../../infra/db/database.js';
-import { databaseErrorCode } from '../../infra/db/database-errors.js';
+import { isUniqueViolation } from '../../infra/db/database-errors.js';
 import type { JobService } from '../../jobs/job-service.js';
+import { positiveId } from '../../lib/positive-id.js';
 import type { JobWatch } from '../../jobs/job-watch.js';
 import type { QuestionnaireService } from '../questionnaires/service.js';
 import { sanitiseParagraphs } from '../questionnaires/sanitise.js';
@@ -20,8 +21,6 @@ import {
 } from './repository.js';
 import { IMPROVEMENT_LIMITS, type ImprovementInput } from './schema.js';
 
-const UNIQUE_VIOLATION = '23505';
-
 /** An error in the upstream's `{"error": "..."}` shape, with our `detail` and `code` beside it. */
 function upstreamError(code: ErrorCode, message: string): AppError {
   return new AppError(code, message, { body: { error: message } });
@@ -31,9 +30,10 @@ const questionnaireNotFound = () => upstreamError('not_found', 'Questionnaire no
 const improvementNotFound = () => new AppError('not_found', 'No AIResponse matches the given query.');
 
 function parseId(raw: string | number, notFound: () => AppError): number {
-  const text = String(raw).trim();
-  if (!/^[1-9][0-9]{0,15}$/.test(text)) throw notFound();
-  return Number(text);
+  // A form sends the questionnaire id as text, maybe with spaces around it.
+  const id = positiveId(String(raw).trim());
+  if (id === undefined) throw notFound();
+  return id;
 }
 
 /** Whether an improvement has finished, one way or the other. */
@@ -97,7 +97,7 @@ export class ImprovementService {
       return { record: await this.get(userId, id), repeated: false };
     } catch (error) {
       // Two requests with one key at once: the other one's row stands.
-      if (idempotencyKey !== undefined && databaseErrorCode(error) === UNIQUE_VIOLATION) {
+      if (idempotencyKey !== undefined && isUniqueViolation(error)) {
         const earlier = await this.repeatOf(userId, idempotencyKey, hash);
         if (earlier) return { record: earlier, repeated: true };
       }
@@ -149,7 +149,7 @@ export class ImprovementService {
     yield current;
     let last = `${improvementStatusOf(current)}:${current.job?.progress ?? 0}`;
     while (!isSettled(current) && current.row.jobId && !signal.aborted) {
-      await this.deps.jobWatch.nextChange(current.row.jobId, 1000, signal);
+      await this.deps.jobWatch.nextChange(current.row.jobId, undefined, signal);
       if (signal.aborted) return;
       current = await this.get(userId, current.row.id);
       const state = `${improvementStatusOf(current)}:${current.job?.progress ?? 0}`;

@@ -7,6 +7,7 @@ import type { Database, DbOrTx } from '../../infra/db/database.js';
 import { detectDocumentType } from '../../infra/extract/detect-type.js';
 import type { DocumentType } from '../../infra/extract/extraction.js';
 import type { AddJob, JobService } from '../../jobs/job-service.js';
+import { positiveId } from '../../lib/positive-id.js';
 import { JsonResume } from '../../resume/json-resume.js';
 import { resumeAsText } from '../../resume/resume-text.js';
 import { extractionKind } from './jobs.js';
@@ -64,8 +65,9 @@ function tooLong(limit: number): string {
 
 /** A questionnaire id from a path: anything but a positive integer names no questionnaire. */
 function parseId(raw: string): number {
-  if (!/^[1-9][0-9]{0,15}$/.test(raw)) throw new AppError('not_found', 'No CVQuestionnaire matches the given query.');
-  return Number(raw);
+  const id = positiveId(raw);
+  if (id === undefined) throw notFound();
+  return id;
 }
 
 const notFound = () => new AppError('not_found', 'No CVQuestionnaire matches the given query.');
@@ -231,9 +233,14 @@ export class QuestionnaireService {
 
   /** The CV as read (or as corrected); while the upload is still being read, a 409 that says so. */
   async getCv(userId: number, rawId: string): Promise<CvRow> {
+    return (await this.getWithCv(userId, rawId)).cv;
+  }
+
+  /** The questionnaire with its CV, read once each; the same errors as getCv when there is no CV. */
+  async getWithCv(userId: number, rawId: string): Promise<{ record: QuestionnaireRecord; cv: CvRow }> {
     const record = await this.get(userId, rawId);
-    const cv = await findCv(this.deps.database.db, record.row.id);
-    if (cv) return cv;
+    const cv = record.hasCv ? await findCv(this.deps.database.db, record.row.id) : undefined;
+    if (cv) return { record, cv };
     const status = record.extraction?.status;
     if (status === 'queued' || status === 'running') {
       throw new AppError('conflict', `The uploaded CV is still being read (${status}); ask again when extraction_status is "succeeded".`, { headers: { 'retry-after': '2' } });

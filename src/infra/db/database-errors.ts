@@ -27,6 +27,11 @@ export function databaseErrorCode(error: unknown): string | undefined {
     .at(-1);
 }
 
+/** A unique constraint refused the write (SQLSTATE 23505), whichever driver raised it and however it was wrapped. */
+export function isUniqueViolation(error: unknown): boolean {
+  return databaseErrorCode(error) === '23505';
+}
+
 // Socket-level failures: the server is not there, or the connection to it broke.
 const NETWORK_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', 'EHOSTUNREACH', 'ENETUNREACH', 'ENOTFOUND', 'EAI_AGAIN']);
 
