@@ -3,10 +3,27 @@
 /** A template name: the file `src/templates/<name>.typ`. */
 export type TemplateName = string;
 
+/** How a template lays the CV out; every template honours all of them. */
+export interface TemplateOptions {
+  paper: 'a4' | 'us-letter';
+  /** Headings and rules, as `#rrggbb`. */
+  accent: string;
+  /** Base font size in points; headings and the name scale from it. */
+  fontSize: number;
+  /** Vertical space between blocks as a share of the template's own (1 = as designed); fitting lowers it. */
+  spacing: number;
+  /** ISO 639-1 code: the section headings' language and the PDF's declared language. */
+  language: string;
+}
+
+export const defaultTemplateOptions: TemplateOptions = { paper: 'a4', accent: '#1f3a5f', fontSize: 10, spacing: 1, language: 'en' };
+
 export interface RenderInput {
   template: TemplateName;
   /** The CV (JSON Resume); the template reads it as data, never as markup. */
   data: unknown;
+  /** Missing fields take `defaultTemplateOptions`. */
+  options?: Partial<TemplateOptions>;
 }
 
 export interface RenderedPdf {

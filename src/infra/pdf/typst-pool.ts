@@ -1,7 +1,7 @@
 import { fork, type ChildProcess } from 'node:child_process';
 import { join } from 'node:path';
 import { packageRoot, siblingModulePath } from '../../paths.js';
-import { RenderError, type PdfRenderer, type RenderedPdf, type RenderInput, type RenderOptions } from './pdf-renderer.js';
+import { defaultTemplateOptions, RenderError, type PdfRenderer, type RenderedPdf, type RenderInput, type RenderOptions, type TemplateOptions } from './pdf-renderer.js';
 import { bundledFonts, describeCharacters, FontCoverage, printedText, type FontSet } from './fonts.js';
 import { cvDirection } from './text-direction.js';
 import type { ChildMessage, ChildRenderRequest } from './typst-child.js';
@@ -14,6 +14,8 @@ export const templateInputs = {
   fonts: 'fonts',
   /** `ltr` or `rtl`: the direction the CV's own text runs in. */
   dir: 'dir',
+  /** The `TemplateOptions` as JSON, with snake_case keys: `paper`, `accent`, `font_size`, `spacing`, `lang`. */
+  options: 'options',
 } as const;
 
 export interface TypstPoolOptions {
@@ -96,6 +98,7 @@ export class TypstRenderPool implements PdfRenderer {
       [templateInputs.cv]: JSON.stringify(input.data ?? null),
       [templateInputs.fonts]: JSON.stringify(this.options.fonts.families),
       [templateInputs.dir]: cvDirection(input.data),
+      [templateInputs.options]: JSON.stringify(typstOptions({ ...defaultTemplateOptions, ...input.options })),
     };
     return new Promise<RenderedPdf>((resolve, reject) => {
       const onAbort = (): void => {
@@ -249,4 +252,8 @@ function refuseMissingGlyphs(coverage: FontCoverage, data: unknown): void {
   if (missing.length > 0) {
     throw new RenderError('missing_glyphs', `No font can draw ${describeCharacters(missing)}.`, { characters: missing });
   }
+}
+
+function typstOptions(options: TemplateOptions): Record<string, string | number> {
+  return { paper: options.paper, accent: options.accent, font_size: options.fontSize, spacing: options.spacing, lang: options.language };
 }
