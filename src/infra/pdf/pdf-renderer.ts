@@ -1,8 +1,5 @@
 /** What renders a structured CV to PDF, whatever engine and process model sits behind it. */
 
-/** A template name: the file `src/templates/<name>.typ`. */
-export type TemplateName = string;
-
 /** How a template lays the CV out; every template honours all of them. */
 export interface TemplateOptions {
   paper: 'a4' | 'us-letter';
@@ -19,7 +16,8 @@ export interface TemplateOptions {
 export const defaultTemplateOptions: TemplateOptions = { paper: 'a4', accent: '#1f3a5f', fontSize: 10, spacing: 1, language: 'en' };
 
 export interface RenderInput {
-  template: TemplateName;
+  /** The file `<templates folder>/<name>.typ`: one of `templateCatalogue` in production. */
+  template: string;
   /** The CV (JSON Resume); the template reads it as data, never as markup. */
   data: unknown;
   /** Missing fields take `defaultTemplateOptions`. */
