@@ -20,13 +20,27 @@ export interface RenderInput {
   template: string;
   /** The CV (JSON Resume); the template reads it as data, never as markup. */
   data: unknown;
-  /** Missing fields take `defaultTemplateOptions`. */
+  /** Missing fields take `defaultTemplateOptions`, but for `language`: the CV's own (`guessCvLanguage`). */
   options?: Partial<TemplateOptions>;
 }
 
 export interface RenderedPdf {
   pdf: Uint8Array;
   pages: number;
+}
+
+/** Page 1 of a document as a PNG image, for showing what a template looks like. */
+export interface RenderedPreview {
+  png: Uint8Array;
+  /** The pages the whole document has. */
+  pages: number;
+  widthPx: number;
+  heightPx: number;
+}
+
+export interface PreviewOptions extends RenderOptions {
+  /** The image's width in pixels (16–4000); its height follows the page's proportions. */
+  widthPx: number;
 }
 
 export interface RenderOptions {
@@ -37,6 +51,8 @@ export interface RenderOptions {
 export interface PdfRenderer {
   /** Renders one document; rejects with a `RenderError`. */
   render(input: RenderInput, options?: RenderOptions): Promise<RenderedPdf>;
+  /** Renders page 1 of a document as a PNG; rejects with a `RenderError`. */
+  renderPreview(input: RenderInput, options: PreviewOptions): Promise<RenderedPreview>;
   /** Stops accepting renders and ends the processes behind the renderer. */
   close(): Promise<void>;
 }

@@ -1,4 +1,4 @@
-import { copyFile, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { cp, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -79,7 +79,7 @@ describe('TypstRenderPool process recycling', () => {
 
   beforeAll(async () => {
     templatesDir = await mkdtemp(join(tmpdir(), 'typst-templates-'));
-    await copyFile(join(packageRoot, 'src/templates/classic.typ'), join(templatesDir, 'classic.typ'));
+    await cp(join(packageRoot, 'src/templates'), templatesDir, { recursive: true });
     // Busy work long enough to kill the child in the middle of it, then prints the name.
     await writeFile(
       join(templatesDir, 'slow.typ'),

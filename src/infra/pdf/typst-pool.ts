@@ -1,10 +1,21 @@
 import { fork, type ChildProcess } from 'node:child_process';
 import { join } from 'node:path';
 import { packageRoot, siblingModulePath } from '../../paths.js';
-import { defaultTemplateOptions, RenderError, type PdfRenderer, type RenderedPdf, type RenderInput, type RenderOptions, type TemplateOptions } from './pdf-renderer.js';
+import {
+  defaultTemplateOptions,
+  RenderError,
+  type PdfRenderer,
+  type PreviewOptions,
+  type RenderedPdf,
+  type RenderedPreview,
+  type RenderInput,
+  type RenderOptions,
+  type TemplateOptions,
+} from './pdf-renderer.js';
 import { bundledFonts, describeCharacters, FontCoverage, printedText, type FontSet } from './fonts.js';
 import { cvDirection } from './text-direction.js';
-import type { ChildMessage, ChildRenderRequest } from './typst-child.js';
+import { guessCvLanguage } from './cv-language.js';
+import type { ChildMessage, ChildOutput, ChildRenderRequest } from './typst-child.js';
 
 /** The names under which templates read their inputs: `json(bytes(sys.inputs.cv))` and the like. */
 export const templateInputs = {
@@ -46,12 +57,22 @@ const defaults = {
 
 const templateNamePattern = /^[a-z][a-z0-9-]{0,63}$/;
 
+/** What a child gives back for a job: the output's bytes, the page count, and a PNG's height. */
+interface JobResult {
+  bytes: Uint8Array;
+  pages: number;
+  heightPx?: number;
+}
+
+const previewWidthPx = { min: 16, max: 4000 };
+
 interface Job {
   templatePath: string;
   inputs: Record<string, string>;
+  output: ChildOutput;
   attempts: number;
   settled: boolean;
-  resolve: (rendered: RenderedPdf) => void;
+  resolve: (result: JobResult) => void;
   reject: (error: RenderError) => void;
 }
 
@@ -86,6 +107,21 @@ export class TypstRenderPool implements PdfRenderer {
   }
 
   async render(input: RenderInput, options: RenderOptions = {}): Promise<RenderedPdf> {
+    const { bytes, pages } = await this.run(input, { format: 'pdf' }, options);
+    return { pdf: bytes, pages };
+  }
+
+  /** Page 1 as a PNG, drawn in the child from the compiler's SVG (glyphs as paths, so no font lookup). */
+  async renderPreview(input: RenderInput, options: PreviewOptions): Promise<RenderedPreview> {
+    const { widthPx } = options;
+    if (!Number.isInteger(widthPx) || widthPx < previewWidthPx.min || widthPx > previewWidthPx.max) {
+      throw new RenderError('render_failed', `A preview is ${previewWidthPx.min} to ${previewWidthPx.max} pixels wide, not ${widthPx}.`);
+    }
+    const { bytes, pages, heightPx } = await this.run(input, { format: 'png', widthPx }, options);
+    return { png: bytes, pages, widthPx, heightPx: heightPx ?? 0 };
+  }
+
+  private async run(input: RenderInput, output: ChildOutput, options: RenderOptions): Promise<JobResult> {
     if (this.closed) throw new RenderError('renderer_closed', 'The renderer is closed.');
     if (!templateNamePattern.test(input.template)) throw new RenderError('render_failed', `No template named "${input.template}".`);
     const { signal } = options;
@@ -98,9 +134,9 @@ export class TypstRenderPool implements PdfRenderer {
       [templateInputs.cv]: JSON.stringify(input.data ?? null),
       [templateInputs.fonts]: JSON.stringify(this.options.fonts.families),
       [templateInputs.dir]: cvDirection(input.data),
-      [templateInputs.options]: JSON.stringify(typstOptions({ ...defaultTemplateOptions, ...input.options })),
+      [templateInputs.options]: JSON.stringify(typstOptions(templateOptions(input))),
     };
-    return new Promise<RenderedPdf>((resolve, reject) => {
+    return new Promise<JobResult>((resolve, reject) => {
       const onAbort = (): void => {
         // A render in flight runs to its end (a compile cannot be interrupted) and its answer is dropped.
         const queued = this.queue.indexOf(job);
@@ -116,6 +152,7 @@ export class TypstRenderPool implements PdfRenderer {
       const job: Job = {
         templatePath: join(this.options.templatesDir, `${input.template}.typ`),
         inputs,
+        output,
         attempts: 0,
         settled: false,
         resolve: (rendered) => settle(() => resolve(rendered)),
@@ -173,7 +210,7 @@ export class TypstRenderPool implements PdfRenderer {
     job.attempts++;
     const timer = setTimeout(() => this.timeOut(child), this.options.timeoutMs);
     child.job = { id, job, timer };
-    const request: ChildRenderRequest = { type: 'render', id, templatePath: job.templatePath, inputs: job.inputs };
+    const request: ChildRenderRequest = { type: 'render', id, templatePath: job.templatePath, inputs: job.inputs, output: job.output };
     child.process.send(request);
   }
 
@@ -203,7 +240,7 @@ export class TypstRenderPool implements PdfRenderer {
     child.job = undefined;
     child.renders++;
     if (message.type === 'rendered') {
-      current.job.resolve({ pdf: message.pdf, pages: message.pages });
+      current.job.resolve({ bytes: message.bytes, pages: message.pages, heightPx: message.heightPx });
       this.options.onRendered?.({ pid: child.pid, rssBytes: message.rssBytes, renders: child.renders });
     } else {
       current.job.reject(new RenderError('render_failed', message.message));
@@ -252,6 +289,11 @@ function refuseMissingGlyphs(coverage: FontCoverage, data: unknown): void {
   if (missing.length > 0) {
     throw new RenderError('missing_glyphs', `No font can draw ${describeCharacters(missing)}.`, { characters: missing });
   }
+}
+
+// Without a language asked for, the CV's own labels its sections and is declared as the PDF's language.
+function templateOptions(input: RenderInput): TemplateOptions {
+  return { ...defaultTemplateOptions, ...input.options, language: input.options?.language ?? guessCvLanguage(input.data) };
 }
 
 function typstOptions(options: TemplateOptions): Record<string, string | number> {
