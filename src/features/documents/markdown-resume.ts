@@ -6,8 +6,8 @@ import { sectionOfHeading, type SectionKey } from '../../resume/parse/headings.j
 // the structured CV: the Markdown becomes the plain lines the CV parser reads, and its structure says
 // what plain text cannot: the first top heading is the name, and every heading ends a section.
 
-// What no CV text needs: HTML is dropped, never interpreted.
-const HTML_TAG = /<\/?[a-z][^<>]*>|<!--[\s\S]*?(?:-->|$)/gi;
+// What no CV text needs: HTML is dropped, never interpreted; scripts and styles with their content.
+const HTML_TAG = /<(script|style)\b[^>]*>[\s\S]*?(?:<\/\1\s*>|$)|<\/?[a-z][^<>]*>|<!--[\s\S]*?(?:-->|$)/gi;
 const HTML_ENTITIES: Record<string, string> = { amp: '&', lt: '<', gt: '>', quot: '"', apos: "'", nbsp: ' ' };
 // A heading the parser does not know still closes the section before it; this one is known and mapped to nothing.
 const UNMAPPED_HEADING = 'ADDITIONAL INFORMATION';
@@ -119,7 +119,7 @@ function markdownAsText(markdown: string): PlainCv {
     }
     const plain = inline(line.trim(), inHeader);
     // In the contact line a profile reads "LinkedIn: https://…"; its address alone names the network.
-    lines.push(inHeader ? plain.replace(/(?<=^|·\s?)[^·:]{2,30}:\s+(?=https?:\/\/)/gu, '') : plain);
+    lines.push(inHeader ? plain.replace(/(?<=^|[·|]\s?)[^·|:]{2,30}:\s+(?=https?:\/\/)/gu, '') : plain);
   }
   return { text: lines.join('\n'), name, removedHtml, roleTitles };
 }
