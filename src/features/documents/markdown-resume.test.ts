@@ -96,6 +96,6 @@ describe('resumeFromMarkdown', () => {
   it('ends a section at any heading, known to the parser or not', () => {
     const markdown = ['# Sam Poe', 'sam@example.com', '', '## Experience', '### Engineer — Acme', '2019 – 2021', '- Shipped the app', '', '## Open Source', '- Maintainer of a parser library', ''].join('\n');
     const { resume } = resumeFromMarkdown(markdown);
-    expect(resume.work?.[0]?.highlights).toEqual(['Shipped the app']);
+    expect(resume.work).toEqual([{ name: 'Acme', position: 'Engineer', startDate: '2019', endDate: '2021', highlights: ['Shipped the app'] }]);
   });
 });
