@@ -1,9 +1,11 @@
 import type { JsonResume } from '../../resume/json-resume.js';
+import { trimPieces } from '../../resume/trim-priority.js';
 
 // The improved CV as Markdown, the text an improvement answers with. Sections follow the CV's own
 // key order (the improver set it for the person's seniority). Everything the person wrote is
 // escaped, so it prints as written and a renderer never finds a link, an HTML tag or a heading in it.
-// Over the size limit, the least useful text goes first, whole lines at a time (see RANK).
+// Over the size limit, the least useful text goes first, whole lines at a time, in the order
+// `trimPieces` ranks them.
 
 const DEFAULT_MAX_CHARS = 10_000;
 const MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
@@ -22,24 +24,11 @@ const HEADINGS: Record<string, string> = {
   references: 'References',
 };
 
-// What goes first when the text is too long, lowest tier first; within a tier, the oldest entries
-// (last in their list) and their last lines first. Children always go before what holds them.
-const RANK = {
-  laterHighlights: 1, // a role's fourth highlight and beyond
-  references: 2,
-  interests: 3,
-  publicationsAndAwards: 4,
-  secondHighlights: 5, // a role's second and third highlights
-  details: 6, // first highlights, summaries, descriptions, course lists, project keywords
-  entries: 7, // whole entries: volunteering, projects, certificates, languages, older roles and schools
-  essentials: 8, // the summary, the latest role, the first school, the first skill line
-} as const;
-
 /** The CV as safe Markdown of at most `maxChars` characters (10 000 unless given). */
 export function resumeAsMarkdown(resume: JsonResume, options: { maxChars?: number } = {}): string {
   const requested = options.maxChars ?? DEFAULT_MAX_CHARS;
   const maxChars = Number.isNaN(requested) ? DEFAULT_MAX_CHARS : Math.max(0, Math.floor(requested));
-  const document = new MarkdownDocument();
+  const document = new MarkdownDocument(new Map(trimPieces(resume).map((piece) => [piece.path, piece.rank])));
   writeHeader(document, resume);
   for (const key of Object.keys(resume)) writeSection(document, resume, key);
   return document.render(maxChars);
@@ -59,10 +48,14 @@ interface Block {
 class MarkdownDocument {
   private readonly blocks: Block[] = [];
 
-  add(text: string, options: { parent?: Block; rank?: number; vanishesWithChildren?: boolean } = {}): Block {
+  /** `ranks`: each piece's place in the trimming order, by its JSON pointer into the CV. */
+  constructor(private readonly ranks: ReadonlyMap<string, number>) {}
+
+  /** A block of text; `path` names the piece of the CV it shows, which gives its rank. */
+  add(text: string, options: { parent?: Block; path?: string; vanishesWithChildren?: boolean } = {}): Block {
     const block: Block = {
       text,
-      rank: options.rank,
+      rank: options.path === undefined ? undefined : this.ranks.get(options.path),
       parent: options.parent,
       children: [],
       vanishesWithChildren: options.vanishesWithChildren ?? false,
@@ -213,7 +206,7 @@ function writeHeader(document: MarkdownDocument, resume: JsonResume): void {
   document.add(header);
   if (present(basics.summary)) {
     const heading = document.add('\n## Summary\n', { vanishesWithChildren: true });
-    document.add(`\n${escapeParagraphs(basics.summary)}\n`, { parent: heading, rank: rankIn(RANK.essentials, 'basics', 0, 0) });
+    document.add(`\n${escapeParagraphs(basics.summary)}\n`, { parent: heading, path: '/basics/summary' });
   }
 }
 
@@ -253,111 +246,85 @@ interface RoleLike {
 
 interface Line {
   text: string;
-  tier: number;
-}
-
-// Ties within a tier: volunteering before projects before schools before roles.
-const SECTION_WEIGHT: Record<string, number> = { volunteer: 0, projects: 1, education: 2, work: 3 };
-
-function rankIn(tier: number, section: string, age: number, order: number): number {
-  return tier * 1_000_000 + (SECTION_WEIGHT[section] ?? 0) * 200_000 + age * 1000 + order;
+  /** Below the entry's pointer: `summary`, `highlights/2`… */
+  key: string;
 }
 
 /**
- * Entries with a heading line and lines under it. Ranks make the oldest entry (last in its list)
- * lose its last lines first; an entry's lines always go before the entry.
+ * Entries with a heading line and lines under it, each ranked by its pointer (`trimPieces`): the
+ * oldest entry (last in its list) loses its last lines first; an entry's lines go before the entry.
  */
-function writeEntries<T>(document: MarkdownDocument, heading: Block, section: string, entries: readonly T[], essentialIndex: number | undefined, linesOf: (entry: T, essential: boolean) => Line[]): void {
+function writeEntries<T>(document: MarkdownDocument, heading: Block, section: string, entries: readonly T[], linesOf: (entry: T) => [string, ...Line[]]): void {
   entries.forEach((entry, index) => {
-    const essential = index === essentialIndex;
-    const [first, ...rest] = linesOf(entry, essential);
-    if (first === undefined) return;
-    const age = entries.length - 1 - index;
-    const entryRank = rankIn(essential ? RANK.essentials : RANK.entries, section, age, 999);
-    const block = document.add(first.text, { parent: heading, rank: entryRank });
-    rest.forEach((line, offset) => {
-      document.add(line.text, { parent: block, rank: Math.min(rankIn(line.tier, section, age, rest.length - 1 - offset), entryRank - 1) });
-    });
+    const [first, ...rest] = linesOf(entry);
+    const path = `/${section}/${index}`;
+    const block = document.add(first, { parent: heading, path });
+    for (const line of rest) document.add(line.text, { parent: block, path: `${path}/${line.key}` });
   });
-}
-
-function highlightTier(index: number, essential: boolean): number {
-  if (index >= 3) return RANK.laterHighlights;
-  if (index >= 1) return RANK.secondHighlights;
-  return essential ? RANK.essentials : RANK.details;
 }
 
 function writeRoles(document: MarkdownDocument, heading: Block, key: 'work' | 'volunteer', roles: readonly RoleLike[]): void {
   const isWork = key === 'work';
-  writeEntries(document, heading, key, roles, isWork ? 0 : undefined, (role, essential) => {
+  writeEntries(document, heading, key, roles, (role) => {
     const employer = isWork ? role.name : role.organization;
     const title = joined([role.position, employer], ' — ');
     const meta = [dateRange(role.startDate, role.endDate), joined([role.location], ''), joined([role.url], '')].filter((part) => part !== '').join(' | ');
-    const lines: Line[] = [{ text: `\n### ${title === '' ? 'Role' : title}\n${meta === '' ? '' : `\n${atLineStart(meta)}\n`}`, tier: RANK.entries }];
-    const detail = essential ? RANK.essentials : RANK.details;
-    if (present(role.description)) lines.push({ text: `\n${escapeParagraphs(role.description)}\n`, tier: detail });
-    if (present(role.summary)) lines.push({ text: `\n${escapeParagraphs(role.summary)}\n`, tier: detail });
-    lines.push(...bulletLines(role.highlights, essential));
+    const lines: [string, ...Line[]] = [`\n### ${title === '' ? 'Role' : title}\n${meta === '' ? '' : `\n${atLineStart(meta)}\n`}`];
+    if (present(role.description)) lines.push({ text: `\n${escapeParagraphs(role.description)}\n`, key: 'description' });
+    if (present(role.summary)) lines.push({ text: `\n${escapeParagraphs(role.summary)}\n`, key: 'summary' });
+    lines.push(...bulletLines(role.highlights));
     return lines;
   });
 }
 
-function bulletLines(highlights: readonly string[] | undefined, essential: boolean): Line[] {
-  return (highlights ?? []).filter(present).map((highlight, index) => ({
-    // The list starts after a blank line; the first bullet is the last of its list to go.
-    text: `${index === 0 ? '\n' : ''}- ${escapeMarkdown(highlight)}\n`,
-    tier: highlightTier(index, essential),
-  }));
+function bulletLines(highlights: readonly string[] | undefined): Line[] {
+  return (highlights ?? [])
+    .map((highlight, index) => ({ highlight, index }))
+    .filter(({ highlight }) => present(highlight))
+    .map(({ highlight, index }, position) => ({
+      // The list starts after a blank line; the first bullet is the last of its list to go.
+      text: `${position === 0 ? '\n' : ''}- ${escapeMarkdown(highlight)}\n`,
+      key: `highlights/${index}`,
+    }));
 }
 
 function writeEducation(document: MarkdownDocument, heading: Block, schools: NonNullable<JsonResume['education']>): void {
-  writeEntries(document, heading, 'education', schools, 0, (school) => {
+  writeEntries(document, heading, 'education', schools, (school) => {
     const degree = present(school.studyType) && present(school.area) ? `${inline(school.studyType)} in ${inline(school.area)}` : joined([school.studyType, school.area], '');
     const title = [degree, joined([school.institution], '')].filter((part) => part !== '').join(' — ');
     const meta = [dateRange(school.startDate, school.endDate), present(school.score) ? `Score: ${inline(school.score)}` : '', joined([school.url], '')]
       .filter((part) => part !== '')
       .join(' | ');
-    const lines: Line[] = [{ text: `\n### ${title === '' ? 'Education' : title}\n${meta === '' ? '' : `\n${atLineStart(meta)}\n`}`, tier: RANK.entries }];
+    const lines: [string, ...Line[]] = [`\n### ${title === '' ? 'Education' : title}\n${meta === '' ? '' : `\n${atLineStart(meta)}\n`}`];
     const courses = (school.courses ?? []).filter(present);
-    if (courses.length > 0) lines.push({ text: `\nCourses: ${courses.map(inline).join(', ')}\n`, tier: RANK.details });
+    if (courses.length > 0) lines.push({ text: `\nCourses: ${courses.map(inline).join(', ')}\n`, key: 'courses' });
     return lines;
   });
 }
 
 function writeProjects(document: MarkdownDocument, heading: Block, projects: NonNullable<JsonResume['projects']>): void {
-  writeEntries(document, heading, 'projects', projects, undefined, (project) => {
+  writeEntries(document, heading, 'projects', projects, (project) => {
     const meta = [dateRange(project.startDate, project.endDate), joined(project.roles ?? [], ', '), joined([project.entity], ''), joined([project.url], '')]
       .filter((part) => part !== '')
       .join(' | ');
-    const lines: Line[] = [{ text: `\n### ${present(project.name) ? inline(project.name) : 'Project'}\n${meta === '' ? '' : `\n${atLineStart(meta)}\n`}`, tier: RANK.entries }];
-    if (present(project.description)) lines.push({ text: `\n${escapeParagraphs(project.description)}\n`, tier: RANK.details });
-    lines.push(...bulletLines(project.highlights, false));
+    const lines: [string, ...Line[]] = [`\n### ${present(project.name) ? inline(project.name) : 'Project'}\n${meta === '' ? '' : `\n${atLineStart(meta)}\n`}`];
+    if (present(project.description)) lines.push({ text: `\n${escapeParagraphs(project.description)}\n`, key: 'description' });
+    lines.push(...bulletLines(project.highlights));
     const keywords = (project.keywords ?? []).filter(present);
-    if (keywords.length > 0) lines.push({ text: `\nKeywords: ${keywords.map(inline).join(', ')}\n`, tier: RANK.details });
+    if (keywords.length > 0) lines.push({ text: `\nKeywords: ${keywords.map(inline).join(', ')}\n`, key: 'keywords' });
     return lines;
   });
 }
 
 /** One bullet per item: skills, languages, certificates, awards, publications, interests, references. */
 function writeListSection(document: MarkdownDocument, heading: Block, key: string, resume: JsonResume): void {
-  const lines = listLines(key, resume).filter((line) => line !== '');
-  const tier = LIST_TIERS[key] ?? RANK.entries;
-  lines.forEach((line, index) => {
-    // The first skill line is essential; otherwise the last lines go first.
-    const essential = key === 'skills' && index === 0;
-    document.add(`${index === 0 ? '\n' : ''}- ${atLineStart(line)}\n`, { parent: heading, rank: rankIn(essential ? RANK.essentials : tier, key, lines.length - 1 - index, 999) });
+  const lines = listLines(key, resume)
+    .map((line, index) => ({ line, path: `/${key}/${index}` }))
+    .filter(({ line }) => line !== '');
+  lines.forEach(({ line, path }, position) => {
+    document.add(`${position === 0 ? '\n' : ''}- ${atLineStart(line)}\n`, { parent: heading, path });
   });
 }
-
-const LIST_TIERS: Record<string, number> = {
-  references: RANK.references,
-  interests: RANK.interests,
-  publications: RANK.publicationsAndAwards,
-  awards: RANK.publicationsAndAwards,
-  certificates: RANK.entries,
-  languages: RANK.entries,
-  skills: RANK.entries,
-};
 
 function listLines(key: string, resume: JsonResume): string[] {
   const withDate = (text: string, date: string | undefined) => [text, present(date) ? formatResumeDate(date) : ''].filter((part) => part !== '').join(', ');
