@@ -24,6 +24,8 @@ const baselineTolerance = 0.35;
 const segmentGap = 1.5;
 /** A gap wider than this share of the font size is a word space; a narrower one is kerning. */
 const wordGap = 0.15;
+/** Runs closer than this share of the font size touch (positions carry rounding errors). */
+const touching = 0.01;
 /** A gap wider than this share of the font size is wider than any word space, even in justified text. */
 const wideGap = 0.7;
 /** A copy of a run shifted by less than this share of the font size is the same text drawn again. */
@@ -53,10 +55,32 @@ function segmentOf(runs: PlacedText[]): Segment {
   return { runs, x0, x1, y: main.y, size: main.size };
 }
 
+/** How far (in font sizes) a mark glyph may sit from the glyph it is drawn with. */
+const markReach = 1;
+
+/**
+ * A run that advances nothing and repeats the text of a run it sits on or beside: a combining mark drawn as a
+ * glyph of its own (offset off the baseline) that the producer mapped to its whole cluster, "ụ" for the dot.
+ */
+function isMarkCopy(run: PlacedText, byText: Map<string, PlacedText[]>): boolean {
+  if (run.width > 0) return false;
+  const reach = markReach * run.size;
+  return (byText.get(run.text) ?? []).some(
+    (base) => base.width > 0 && run.x >= base.x - reach && run.x <= base.x + base.width + reach && Math.abs(run.y - base.y) <= reach,
+  );
+}
+
+/** The runs less the mark glyphs that only repeat their cluster. */
+function withoutMarkCopies(runs: PlacedText[]): PlacedText[] {
+  const byText = new Map<string, PlacedText[]>();
+  for (const run of runs) byText.set(run.text, [...(byText.get(run.text) ?? []), run]);
+  return runs.filter((run) => !isMarkCopy(run, byText));
+}
+
 /** Splits the page's runs into segments: same baseline, no gap wider than a gutter between them. */
 export function buildSegments(runs: PlacedText[]): Segment[] {
   const segments: Segment[] = [];
-  for (const row of groupRows(runs)) {
+  for (const row of groupRows(withoutMarkCopies(runs))) {
     let current: PlacedText[] = [];
     let end = -Infinity;
     for (const run of row) {
@@ -122,7 +146,7 @@ function extentOf(run: PlacedText): { x0: number; x1: number } {
 function separator(gap: number, previous: PlacedText, run: PlacedText): string {
   if (gap > segmentGap * Math.max(previous.size, run.size)) return '\t';
   if (gap > wideGap * Math.min(previous.size, run.size)) return '  ';
-  if ((run.spaceBefore && gap > 0) || gap > wordGap * Math.min(previous.size, run.size)) return ' ';
+  if ((run.spaceBefore && gap > touching * run.size) || gap > wordGap * Math.min(previous.size, run.size)) return ' ';
   return '';
 }
 
