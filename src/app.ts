@@ -16,6 +16,7 @@ import { planRoutes } from './features/plans/routes.js';
 import { questionnaireRoutes } from './features/questionnaires/routes.js';
 import { analysisRoutes } from './features/analysis/routes.js';
 import { improvementRoutes } from './features/improvements/routes.js';
+import { documentRoutes } from './features/documents/routes.js';
 import { userRoutes } from './features/users/routes.js';
 import { ErrorBody, FieldErrorsBody, sanitisedKeyword } from './http/common-schemas.js';
 import { refuseCrossSiteForms } from './http/cross-site.js';
@@ -108,7 +109,8 @@ export async function buildApp(services: Services, features: Features): Promise<
     // Stated in full: the plugin's default leaves out PUT, PATCH and DELETE, and browsers then refuse them.
     methods: ['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE'],
     allowedHeaders: ['content-type', 'authorization', CSRF_HEADER, 'x-requested-with', 'prefer', 'idempotency-key'],
-    exposedHeaders: ['x-request-id', 'retry-after', 'location'],
+    // A download's file name and ETag, and whether a wait or a replay applied, are for the page to read too.
+    exposedHeaders: ['x-request-id', 'retry-after', 'location', 'content-disposition', 'etag', 'preference-applied', 'idempotent-replayed'],
   });
   // Security headers on every answer; the docs page sets its own content security policy.
   await app.register(helmet, { contentSecurityPolicy: false, crossOriginResourcePolicy: { policy: 'same-site' } });
@@ -117,7 +119,7 @@ export async function buildApp(services: Services, features: Features): Promise<
   refuseCrossSiteForms(app, config.corsAllowedOrigins);
   await registerOpenApi(app, securitySchemes);
 
-  const { users, plans, sessions, passwords, google, health, signer, questionnaires, analysis, improvements } = features;
+  const { users, plans, sessions, passwords, google, health, signer, questionnaires, analysis, improvements, documents, templatePreviews } = features;
   await app.register(authentication, { sessions, signer });
   await app.register(healthRoutes, { health });
   await app.register(sessionRoutes, { sessions, users });
@@ -128,6 +130,7 @@ export async function buildApp(services: Services, features: Features): Promise<
   await app.register(questionnaireRoutes, { questionnaires });
   await app.register(analysisRoutes, { analysis });
   await app.register(improvementRoutes, { improvements });
+  await app.register(documentRoutes, { documents, previews: templatePreviews });
 
   return app;
 }

@@ -117,6 +117,8 @@ export const settings = {
   ),
   jobLeaseSeconds: setting('JOB_LEASE_SECONDS', integer(2, 3600), 60, 'how long a running job may go without a heartbeat before another worker takes it'),
   extractionTimeoutSeconds: setting('EXTRACTION_TIMEOUT_SECONDS', integer(1, 600), 60, 'how long reading one uploaded CV (OCR included) may take before it fails with extraction_timeout'),
+  renderProcesses: setting('RENDER_PROCESSES', integer(1, 64), 2, 'child processes rendering PDFs side by side in a worker process; each is replaced after 200 renders or 400 MB'),
+  renderTimeoutSeconds: setting('RENDER_TIMEOUT_SECONDS', integer(1, 600), 10, 'how long rendering one PDF may take before its process is killed and the render fails with render_timeout'),
   requestTimeoutSeconds: setting('REQUEST_TIMEOUT_SECONDS', integer(1, 3600), 60, 'how long a client may take to send a whole request (headers and body) before it is cut off'),
   shutdownGraceSeconds: setting('SHUTDOWN_GRACE_SECONDS', integer(0, 600), 10, 'at SIGTERM, how long requests and jobs in flight may take to finish'),
   overloadEventLoopDelayMs: setting('OVERLOAD_EVENT_LOOP_DELAY_MS', integer(0, 60_000), 300, 'while the event loop lags more than this, requests are refused with 503 and Retry-After (overload); 0 turns it off'),

@@ -14,6 +14,10 @@ import { AnalysisService } from './features/analysis/service.js';
 import { createImprover } from './features/improvements/create-improver.js';
 import type { Improver } from './features/improvements/improver.js';
 import { improvementJob } from './features/improvements/jobs.js';
+import { documentJob } from './features/documents/jobs.js';
+import { pdfTextReader } from './features/documents/render-cv-document.js';
+import { DocumentService } from './features/documents/service.js';
+import { TemplatePreviews } from './features/documents/template-previews.js';
 import { ImprovementService } from './features/improvements/service.js';
 import { PlanService } from './features/plans/service.js';
 import { extractionJob } from './features/questionnaires/jobs.js';
@@ -34,6 +38,9 @@ export interface Features {
   questionnaires: QuestionnaireService;
   analysis: AnalysisService;
   improvements: ImprovementService;
+  documents: DocumentService;
+  /** The template list and previews. */
+  templatePreviews: TemplatePreviews;
   /** What rewrites CVs: the configured language model, or the offline rules. */
   improver: Improver;
   /** Every kind of background job, with what it works with. */
@@ -45,7 +52,7 @@ export interface Features {
 
 /** The one place where feature services are made and wired to each other and to the infrastructure. */
 export function createFeatures(services: Services): Features {
-  const { config, database, cache, bus, queue, jobs, jobWatch, cpu, blobs, mailer, stripe, logger, secretKey } = services;
+  const { config, database, cache, bus, queue, jobs, jobWatch, cpu, renderer, blobs, mailer, stripe, logger, secretKey } = services;
   const plans = new PlanService({ database, cache, stripe, logger });
   const sessionCache = new SessionCache(bus);
   const users = new UserService(database, plans, (userId) => sessionCache.invalidateUser(userId));
@@ -58,6 +65,7 @@ export function createFeatures(services: Services): Features {
   const analysis = new AnalysisService({ questionnaires });
   const improvements = new ImprovementService({ database, jobs, jobWatch, questionnaires, logger });
   const improver = createImprover(config, logger);
+  const documents = new DocumentService({ database, jobs, jobWatch, blobs, questionnaires, logger });
   return {
     plans,
     users,
@@ -69,12 +77,15 @@ export function createFeatures(services: Services): Features {
     questionnaires,
     analysis,
     improvements,
+    documents,
+    templatePreviews: new TemplatePreviews(renderer),
     improver,
     jobHandlers: [
       queueProbeJob(database, cpu),
       passwordResetMailJob({ database, users, mailer, secretKey, frontendUrl: config.frontendUrl }),
       extractionJob({ database, blobs, cpu, logger, timeoutMs: config.extractionTimeoutSeconds * 1000 }),
       improvementJob({ database, questionnaires, improver, logger }),
+      documentJob({ database, blobs, questionnaires, logger, renderer, readPdfText: pdfTextReader(cpu) }),
     ],
     periodicTasks: [
       { name: 'delete expired login counters', intervalMs: 10 * 60 * 1000, run: () => deleteExpiredAttempts(database.db) },

@@ -132,6 +132,50 @@ async function readStdin(): Promise<string> {
 }
 
 program
+  .command('improve')
+  .description('Improve a CV for a job and write it as a PDF, in one go: reading, improvement (the configured model, or the offline rules) and rendering, with the analysis before and after.')
+  .argument('<cv>', 'the CV: a PDF, DOCX or TXT file')
+  .requiredOption('--job <file or text>', 'the job advert: a file, or its text')
+  .requiredOption('-o, --output <file>', 'where to write the PDF')
+  .option('--template <name>', 'classic, modern or compact', 'classic')
+  .option('--max-pages <n>', 'a page budget (tighter layout first, then the oldest bullets go)', (value) => positiveInteger(value, '--max-pages'))
+  .option('--position <title>', 'the job title (default: the advert\'s first line)')
+  .option('--industry <name>', 'the industry')
+  .option('--experience <band>', '0-2, 3-5 or 6+ years (default: from the CV\'s dates)')
+  .option('--prompt <text>', 'what to ask of the improvement')
+  .action(async (cvPath: string, options: { job: string; output: string; template: string; maxPages?: number; position?: string; industry?: string; experience?: string; prompt?: string }) => {
+    const config = configOrExit();
+    const { runImproveCommand, CommandError } = await import('./process/improve-command.js');
+    if (options.experience !== undefined && !['0-2', '3-5', '6+'].includes(options.experience)) {
+      process.stderr.write('--experience must be 0-2, 3-5 or 6+.\n');
+      process.exit(2);
+    }
+    try {
+      await runImproveCommand(
+        { ...options, cvPath, experience: options.experience as '0-2' | '3-5' | '6+' | undefined },
+        config,
+        createLogger(config.logLevel === 'info' ? 'warn' : config.logLevel),
+        { progress: process.stderr, report: process.stdout },
+      );
+    } catch (error) {
+      if (error instanceof CommandError) {
+        process.stderr.write(`\n${error.message}\n`);
+        process.exit(2);
+      }
+      throw error;
+    }
+  });
+
+function positiveInteger(value: string, name: string): number {
+  const parsed = Number(value);
+  if (!Number.isInteger(parsed) || parsed < 1 || parsed > 10) {
+    process.stderr.write(`${name} must be a whole number from 1 to 10.\n`);
+    process.exit(2);
+  }
+  return parsed;
+}
+
+program
   .command('config-table')
   .description('Print the configuration table of the README (Markdown).')
   .action(async () => {

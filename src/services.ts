@@ -11,6 +11,8 @@ import type { Cache } from './infra/cache/cache.js';
 import { MemoryCache } from './infra/cache/memory-cache.js';
 import { RedisCache } from './infra/cache/redis-cache.js';
 import { CpuPool } from './infra/cpu/cpu-pool.js';
+import type { PdfRenderer } from './infra/pdf/pdf-renderer.js';
+import { TypstRenderPool } from './infra/pdf/typst-pool.js';
 import type { Database } from './infra/db/database.js';
 import { createMailer, type Mailer } from './infra/mail/mailer.js';
 import { BullmqQueue } from './infra/queue/bullmq-queue.js';
@@ -35,6 +37,8 @@ export interface Services {
   readonly queue: JobQueue;
   readonly blobs: BlobStore;
   readonly cpu: CpuPool;
+  /** Renders CVs to PDF in child processes, started on first use. */
+  readonly renderer: PdfRenderer;
   readonly jobs: JobService;
   /** Lets a request wait for a job's row to change. */
   readonly jobWatch: JobWatch;
@@ -97,6 +101,7 @@ export async function createServices(config: Config, options: ServiceOptions): P
     queue = new InProcessQueue(logger);
   }
   const cpu = new CpuPool();
+  const renderer = new TypstRenderPool({ size: config.renderProcesses, timeoutMs: config.renderTimeoutSeconds * 1000 });
   const blobs = new DirectoryBlobStore(path.join(config.dataDir, 'files'));
   const jobs = new JobService(database, queue, logger);
   const stripe = config.stripeSecretKey ? createStripeClient(config.stripeSecretKey, config.stripeApiBase) : undefined;
@@ -111,6 +116,7 @@ export async function createServices(config: Config, options: ServiceOptions): P
     queue,
     blobs,
     cpu,
+    renderer,
     jobs,
     jobWatch: new JobWatch(bus),
     secretKey,
@@ -121,6 +127,7 @@ export async function createServices(config: Config, options: ServiceOptions): P
       await queue.close();
       await bus.close();
       await cpu.close();
+      await renderer.close();
       // Last of the Redis users: the cache owns the shared connection.
       await cache.close();
       await database.close();

@@ -21,6 +21,7 @@ export const errorCatalogue = {
   unsupported_media_type: { status: 415, detail: 'Unsupported media type in request.' },
   unsupported_type: { status: 415, detail: 'The file is not a PDF, DOCX or TXT document.' },
   idempotency_key_reused: { status: 422, detail: 'This Idempotency-Key was sent before with a different request.' },
+  missing_glyphs: { status: 422, detail: 'The CV has characters that no bundled font can draw.' },
   throttled: { status: 429, detail: 'Request was throttled.' },
   internal_error: { status: 500, detail: 'A server error occurred.' },
   service_unavailable: { status: 503, detail: 'Service temporarily unavailable, try again later.' },

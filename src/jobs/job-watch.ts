@@ -47,4 +47,27 @@ export class JobWatch {
       waiting.add(done);
     });
   }
+
+  /**
+   * Reads a job's subject again whenever its job may have changed, until `settled` says it has
+   * ended, `waitMs` has passed or `signal` aborts; answers the latest reading either way.
+   */
+  async waitUntil<T>(
+    subject: { jobId: () => string | null; read: () => Promise<T>; settled: (value: T) => boolean },
+    first: T,
+    waitMs: number,
+    signal?: AbortSignal,
+  ): Promise<T> {
+    const deadline = Date.now() + waitMs;
+    let current = first;
+    let jobId = subject.jobId();
+    while (!subject.settled(current) && jobId && !signal?.aborted) {
+      const left = deadline - Date.now();
+      if (left <= 0) break;
+      await this.nextChange(jobId, left, signal);
+      current = await subject.read();
+      jobId = subject.jobId();
+    }
+    return current;
+  }
 }

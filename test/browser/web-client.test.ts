@@ -73,6 +73,18 @@ function clientPage(api: string): string {
         source.onerror = () => { seen.push('error'); source.close(); resolve(seen); };
       });
       steps.push({ call: 'EventSource /cv/ai-responses/{id}/events/', status: 0, body: { events } });
+      return improvement.id;
+    }
+    // The upstream's generate-pdf, then the download its pdf_url names, with the page's cookies.
+    async function generateAndDownload(improvementId) {
+      const headers = { 'Content-Type': 'application/json', Prefer: 'wait=20' };
+      if (cookie('csrftoken')) headers['X-CSRFToken'] = cookie('csrftoken');
+      const response = await fetch(api + '/cv/ai-responses/' + improvementId + '/generate-pdf/', { method: 'POST', credentials: 'include', headers, body: '{}' });
+      const body = await response.json();
+      steps.push({ call: 'POST /cv/ai-responses/{id}/generate-pdf/', status: response.status, body });
+      const pdf = await fetch(body.pdf_url, { credentials: 'include' });
+      const bytes = new Uint8Array(await pdf.arrayBuffer());
+      steps.push({ call: 'GET pdf_url', status: pdf.status, body: { type: pdf.headers.get('content-type'), disposition: pdf.headers.get('content-disposition'), magic: String.fromCharCode(...bytes.slice(0, 5)), size: bytes.length } });
     }
     (async () => {
       const name = 'browser' + Date.now(), password = 'Quartz-lantern-' + Date.now();
@@ -85,7 +97,8 @@ function clientPage(api: string): string {
       await call('PATCH', '/auth/user/', { email: name + '@example.org', first_name: 'Ada', last_name: 'Lovelace', phone_number: '1', address: 'x', date_of_birth: null });
       const questionnaireId = await submitQuestionnaire();
       await call('GET', '/cv/questionnaire/');
-      await improveAndWatch(questionnaireId);
+      const improvementId = await improveAndWatch(questionnaireId);
+      await generateAndDownload(improvementId);
       await call('POST', '/auth/password/change/', { new_password1: password + '!', new_password2: password + '!' });
       await call('POST', '/auth/logout/', {});
       await call('GET', '/auth/user/');
@@ -126,7 +139,7 @@ describe.runIf(available)(`the web client in a real browser (Chromium at ${CHROM
     await rm(profileDir, { recursive: true, force: true });
   });
 
-  it('signs up, signs in, edits the profile, uploads a CV with the questionnaire, watches its improvement, changes the password and signs out', async () => {
+  it('signs up, signs in, edits the profile, uploads a CV with the questionnaire, watches its improvement, downloads its PDF, changes the password and signs out', async () => {
     const { stdout } = await promisify(execFile)(
       CHROMIUM,
       [
@@ -160,6 +173,8 @@ describe.runIf(available)(`the web client in a real browser (Chromium at ${CHROM
       'GET /cv/questionnaire/ 200',
       'POST /cv/ai-responses/ 202',
       'EventSource /cv/ai-responses/{id}/events/ 0',
+      'POST /cv/ai-responses/{id}/generate-pdf/ 200',
+      'GET pdf_url 200',
       'POST /auth/password/change/ 200',
       'POST /auth/logout/ 200',
       'GET /auth/user/ 401',
@@ -175,5 +190,11 @@ describe.runIf(available)(`the web client in a real browser (Chromium at ${CHROM
     expect(events.at(-1)).toBe('done succeeded');
     expect(events.at(-2)).toBe('succeeded');
     expect(events).not.toContain('error');
+    // The PDF of the improvement, downloaded by the page with its cookies, under the person's name.
+    const generated = steps[11]?.body as { pdf_url: string; document: { status: string; bytes: number } };
+    expect(generated.document.status).toBe('succeeded');
+    const download = steps[12]?.body as { type: string; disposition: string; magic: string; size: number };
+    expect(download).toMatchObject({ type: 'application/pdf', magic: '%PDF-', size: generated.document.bytes });
+    expect(download.disposition).toMatch(/^attachment; filename="Ada Lovelace CV\.pdf"/);
   });
 });

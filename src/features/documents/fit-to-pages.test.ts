@@ -25,7 +25,12 @@ function withOlderRoles(roles: number): JsonResume {
 /** A renderer that records every input it is given. */
 function counting(renderer: PdfRenderer): PdfRenderer & { inputs: RenderInput[] } {
   const inputs: RenderInput[] = [];
-  return { inputs, render: (input, options) => (inputs.push(input), renderer.render(input, options)), close: () => renderer.close() };
+  return {
+    inputs,
+    render: (input, options) => (inputs.push(input), renderer.render(input, options)),
+    renderPreview: (input, options) => renderer.renderPreview(input, options),
+    close: () => renderer.close(),
+  };
 }
 
 async function pdfText(pdf: Uint8Array): Promise<string> {

@@ -1,4 +1,3 @@
-import { extractDocument } from '../../infra/extract/extract-document.js';
 import { defaultTemplateOptions, type PdfRenderer, type RenderedPdf, type RenderInput, type TemplateOptions } from '../../infra/pdf/pdf-renderer.js';
 import type { JsonResume } from '../../resume/json-resume.js';
 import { trimPieces, type TrimPiece } from '../../resume/trim-priority.js';
@@ -25,6 +24,8 @@ export interface FitResult {
   fits: boolean;
   /** How many renders the fitting took. */
   renders: number;
+  /** The CV as rendered: the one given, without what was dropped. */
+  data: JsonResume;
 }
 
 export type FitInput = Omit<RenderInput, 'data'> & { data: JsonResume };
@@ -51,7 +52,7 @@ export async function fitToPages(renderer: PdfRenderer, input: FitInput, maxPage
   const fits = (rendered: RenderedPdf) => rendered.pages <= maxPages;
 
   const first = await render(base, input.data);
-  if (fits(first)) return { rendered: first, options: base, dropped: [], fits: true, renders };
+  if (fits(first)) return { rendered: first, options: base, dropped: [], fits: true, renders, data: input.data };
 
   // The tightest layout first: if it fits, search the looser ones for the loosest that does.
   const layouts = tighterLayouts(base);
@@ -68,15 +69,15 @@ export async function fitToPages(renderer: PdfRenderer, input: FitInput, maxPage
     if (fits(rendered)) fitting = { index: middle, rendered };
     else loose = middle;
   }
-  return { rendered: fitting.rendered, options: layouts[fitting.index] ?? tightest, dropped: [], fits: true, renders };
+  return { rendered: fitting.rendered, options: layouts[fitting.index] ?? tightest, dropped: [], fits: true, renders, data: input.data };
 
+  // Every template prints every section, so whatever goes saves room.
   async function dropToFit(layout: TemplateOptions, full: RenderedPdf): Promise<FitResult> {
-    const shown = await shownSections(full.pdf, input.data);
-    const candidates = droppable(input.data).filter((piece) => shown.has(piece.section));
+    const candidates = droppable(input.data);
     // Characters left out by dropping the first k candidates, for k = 0…n.
     const cumulative = [0];
     for (const piece of candidates) cumulative.push((cumulative.at(-1) ?? 0) + piece.size);
-    const totalChars = textLength(Object.fromEntries(Object.entries(input.data).filter(([key]) => key === 'basics' || shown.has(key))));
+    const totalChars = textLength(input.data);
     const without = (count: number) => withoutPaths(input.data, new Set(candidates.slice(0, count).map((piece) => piece.path)));
     const result = (count: number, rendered: RenderedPdf, fitted: boolean): FitResult => ({
       rendered,
@@ -84,6 +85,7 @@ export async function fitToPages(renderer: PdfRenderer, input: FitInput, maxPage
       dropped: candidates.slice(0, count).map(({ path, section, text }) => ({ path, section, text })),
       fits: fitted,
       renders,
+      data: without(count),
     });
 
     // `over`: the largest count known not to fit; `under`: the smallest known to fit.
@@ -206,41 +208,4 @@ function describe(section: string, value: unknown): string {
   const record = value as Record<string, unknown>;
   const parts = (LABEL_FIELDS[section] ?? []).map((field) => describe(section, record[field])).filter((part) => part.trim() !== '');
   return parts.join(', ');
-}
-
-// --- What the template shows -------------------------------------------------------------------
-
-/**
- * The sections whose text the template printed. A template may leave a section out (the classic one
- * has no references); leaving out its pieces would save no room and report a loss that is none.
- */
-async function shownSections(pdf: Uint8Array, resume: JsonResume): Promise<Set<string>> {
-  const sections = new Set(trimPieces(resume).map((piece) => piece.section));
-  const outcome = await extractDocument(pdf.slice());
-  if (!outcome.ok) return sections;
-  const printed = ` ${words(outcome.text)} `;
-  const record = resume as Record<string, unknown>;
-  // A section is shown when any of its texts of two words or more is printed whole; a single word
-  // or a date could as well come from another section.
-  const printedWhole = (text: string) => {
-    const phrase = words(text);
-    return phrase.includes(' ') && /\p{L}/u.test(phrase) && printed.includes(` ${phrase} `);
-  };
-  return new Set([...sections].filter((section) => strings(record[section]).some(printedWhole)));
-}
-
-function strings(value: unknown): string[] {
-  if (typeof value === 'string') return [value];
-  if (Array.isArray(value)) return value.flatMap(strings);
-  if (value !== null && typeof value === 'object') return Object.values(value).flatMap(strings);
-  return [];
-}
-
-/** Letters and digits only, one space between words: text compared as a reader sees it. */
-function words(text: string): string {
-  return text
-    .normalize('NFKC')
-    .toLowerCase()
-    .replace(/[^\p{L}\p{N}]+/gu, ' ')
-    .trim();
 }

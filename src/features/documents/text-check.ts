@@ -15,9 +15,8 @@ export interface TextLayerCheck {
 }
 
 /**
- * The fields every template prints, as paths into the CV (an array on the way is walked item by item).
- * Sections a template leaves out (volunteer, awards, references, ...) are not here: the check holds a
- * template to what it promises to print, not to the whole CV.
+ * The fields every template prints (the shared library, `src/templates/lib/cv.typ`, prints each
+ * section the same way), as paths into the CV; an array on the way is walked item by item.
  *
  * URLs are left out: a template may print one shortened, as a link text or not at all, and a URL's words are
  * no skill or fact an ATS looks for.
@@ -27,22 +26,25 @@ const printedPaths: readonly (readonly string[])[] = [
   ['basics', 'label'],
   ['basics', 'email'],
   ['basics', 'phone'],
-  ['basics', 'location', 'city'],
-  ['basics', 'location', 'region'],
-  ['basics', 'location', 'countryCode'],
+  ...['address', 'postalCode', 'city', 'region', 'countryCode'].map((field) => ['basics', 'location', field]),
   ['basics', 'profiles', 'network'],
   ['basics', 'profiles', 'username'],
   ['basics', 'summary'],
   ...['position', 'name', 'description', 'startDate', 'endDate', 'location', 'summary', 'highlights'].map((field) => ['work', field]),
+  ...['position', 'organization', 'startDate', 'endDate', 'summary', 'highlights'].map((field) => ['volunteer', field]),
   ...['institution', 'studyType', 'area', 'startDate', 'endDate', 'score', 'courses'].map((field) => ['education', field]),
-  ...['name', 'level', 'keywords'].map((field) => ['skills', field]),
-  ...['name', 'description', 'startDate', 'endDate', 'highlights'].map((field) => ['projects', field]),
-  ...['language', 'fluency'].map((field) => ['languages', field]),
+  ...['title', 'awarder', 'date', 'summary'].map((field) => ['awards', field]),
   ...['name', 'issuer', 'date'].map((field) => ['certificates', field]),
+  ...['name', 'publisher', 'releaseDate', 'summary'].map((field) => ['publications', field]),
+  ...['name', 'level', 'keywords'].map((field) => ['skills', field]),
+  ...['language', 'fluency'].map((field) => ['languages', field]),
+  ...['name', 'keywords'].map((field) => ['interests', field]),
+  ...['name', 'reference'].map((field) => ['references', field]),
+  ...['name', 'description', 'startDate', 'endDate', 'highlights', 'roles', 'entity', 'type', 'keywords'].map((field) => ['projects', field]),
 ];
 
 /** Date fields, which templates print to the month. */
-const dateFields = new Set(['startDate', 'endDate', 'date']);
+const dateFields = new Set(['startDate', 'endDate', 'date', 'releaseDate']);
 
 /** The values at `path` in `value`, arrays on the way walked item by item. */
 function valuesAt(value: unknown, path: readonly string[]): unknown[] {

@@ -1,15 +1,16 @@
 import { PassThrough } from 'node:stream';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
-import type { FastifyReply, FastifyRequest } from 'fastify';
+import type { FastifyRequest } from 'fastify';
 import { Type } from 'typebox';
 import { errorResponses } from '../../http/common-schemas.js';
 import { AppError, type ErrorCode } from '../../http/errors.js';
+import { clientGone, preferredWaitSeconds } from '../../http/prefer-wait.js';
 import { ListQuery, answerList, baseUrlOf, listOf } from '../../http/pagination.js';
 import { JsonResume } from '../../resume/json-resume.js';
 import { CvAnalysisSchema } from '../analysis/schema.js';
 import { requireUser, signedIn } from '../auth/sessions/authenticate.js';
 import { improvementStatusOf, presentImprovement } from './present.js';
-import { llmErrorCodes, preferredWaitSeconds } from './rules.js';
+import { llmErrorCodes } from './rules.js';
 import { IMPROVEMENT_LIMITS, IdParams, ImprovementHeaders, ImprovementInput, ImprovementSchema } from './schema.js';
 import { isSettled, type ImprovementService } from './service.js';
 
@@ -19,19 +20,6 @@ const consumes = ['application/json', 'application/x-www-form-urlencoded'];
 const KEEP_ALIVE_MS = 15_000;
 
 const llmCodes = new Set<string>(llmErrorCodes);
-
-/**
- * Aborted when the client goes away before its answer is written: waiting for it is pointless then.
- * (The request's own 'close' comes as soon as its body has been read; the response's says the
- * connection ended.)
- */
-function clientGone(reply: FastifyReply): AbortSignal {
-  const controller = new AbortController();
-  reply.raw.once('close', () => {
-    if (!reply.raw.writableFinished) controller.abort();
-  });
-  return controller.signal;
-}
 
 export const improvementRoutes: FastifyPluginAsyncTypebox<{ improvements: ImprovementService }> = async (app, { improvements }) => {
   app.addSchema(JsonResume);

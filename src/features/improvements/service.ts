@@ -129,15 +129,13 @@ export class ImprovementService {
 
   /** Waits until the improvement has settled, at most `waitMs`; answers its latest state either way. */
   async waitUntilSettled(userId: number, record: ImprovementRecord, waitMs: number, signal?: AbortSignal): Promise<ImprovementRecord> {
-    const deadline = Date.now() + waitMs;
     let current = record;
-    while (!isSettled(current) && current.row.jobId && !signal?.aborted) {
-      const left = deadline - Date.now();
-      if (left <= 0) break;
-      await this.deps.jobWatch.nextChange(current.row.jobId, left, signal);
-      current = await this.get(userId, current.row.id);
-    }
-    return current;
+    return this.deps.jobWatch.waitUntil(
+      { jobId: () => current.row.jobId, read: async () => (current = await this.get(userId, record.row.id)), settled: isSettled },
+      record,
+      waitMs,
+      signal,
+    );
   }
 
   /**

@@ -3,6 +3,7 @@ import type { FastifyRequest } from 'fastify';
 import { Type } from 'typebox';
 import { errorResponses } from '../../http/common-schemas.js';
 import { acceptMultipart } from '../../http/uploads.js';
+import { attachment } from '../../http/attachment.js';
 import { JsonResume } from '../../resume/json-resume.js';
 import { requireUser, signedIn } from '../auth/sessions/authenticate.js';
 import { presentCv, presentQuestionnaire } from './present.js';
@@ -16,12 +17,6 @@ const JSON_RESUME_SCHEMA_URL = 'https://raw.githubusercontent.com/jsonresume/res
 // The upstream took JSON, forms and multipart; multipart is how a file comes.
 const consumes = ['application/json', 'application/x-www-form-urlencoded', 'multipart/form-data'];
 const writeErrors = errorResponses(400, 401, 403, 404, 413, 415, 503);
-
-/** A file name safe in a header, with the real name for clients that read RFC 6266's `filename*`. */
-function attachment(fileName: string): string {
-  const fallback = fileName.replace(/[^\x20-\x7e]|["\\]/g, '_');
-  return `attachment; filename="${fallback}"; filename*=UTF-8''${encodeURIComponent(fileName)}`;
-}
 
 export const questionnaireRoutes: FastifyPluginAsyncTypebox<{ questionnaires: QuestionnaireService }> = async (app, { questionnaires }) => {
   await acceptMultipart(app, { maxFileBytes: QUESTIONNAIRE_LIMITS.maxFileBytes, fileFields: ['resume'] });

@@ -10,6 +10,7 @@ import {
   type AnyPgColumn,
   pgTable,
   primaryKey,
+  real,
   text,
   timestamp,
   uniqueIndex,
@@ -157,6 +158,54 @@ export const aiResponses = pgTable(
     index('ai_responses_user_completed_idx').on(table.userId, table.completedAt),
     uniqueIndex('ai_responses_user_idempotency_key').on(table.userId, table.idempotencyKey).where(sql`${table.idempotencyKey} is not null`),
     check('ai_responses_response_text_length_check', sql`char_length(${table.responseText}) <= 10000`),
+  ],
+);
+
+export const documentSources = ['improvement', 'cv', 'markdown'] as const;
+export type DocumentSource = (typeof documentSources)[number];
+
+/**
+ * A rendered PDF of a CV: an improvement's result, a questionnaire's own CV, or Markdown sent with
+ * the request. Its own row and its own file: the upload it came from is never overwritten.
+ */
+export const documents = pgTable(
+  'documents',
+  {
+    id: bigint('id', { mode: 'number' }).primaryKey().generatedByDefaultAsIdentity(),
+    questionnaireId: bigint('questionnaire_id', { mode: 'number' })
+      .notNull()
+      .references(() => questionnaires.id, { onDelete: 'cascade' }),
+    userId: bigint('user_id', { mode: 'number' })
+      .notNull()
+      .references(() => users.id, { onDelete: 'cascade' }),
+    aiResponseId: bigint('ai_response_id', { mode: 'number' }).references(() => aiResponses.id, { onDelete: 'cascade' }),
+    jobId: uuid('job_id').references((): AnyPgColumn => jobs.id, { onDelete: 'set null' }),
+    source: varchar('source', { length: 16 }).$type<DocumentSource>().notNull(),
+    // Markdown sent with the request (source 'markdown'), read into a structured CV by the job.
+    markdown: text('markdown'),
+    template: varchar('template', { length: 64 }).notNull(),
+    // Paper, accent, font size, language and page budget as asked; the language guessed when not given.
+    options: jsonb('options').$type<Record<string, unknown>>().notNull(),
+    // Set by the job when the PDF is stored.
+    blobKey: varchar('blob_key', { length: 100 }),
+    fileName: varchar('file_name', { length: 300 }),
+    pages: integer('pages'),
+    bytes: integer('bytes'),
+    sha256: varchar('sha256', { length: 64 }),
+    textRecall: real('text_recall'),
+    warnings: jsonb('warnings').$type<Record<string, unknown>[]>().notNull().default([]),
+    dropped: jsonb('dropped').$type<Record<string, unknown>[]>().notNull().default([]),
+    renderMs: integer('render_ms'),
+    createdAt: createdAt(),
+    // Set when the PDF is stored: what counts against the daily allowance of rendered documents.
+    completedAt: timestamp('completed_at', { withTimezone: true }),
+  },
+  (table) => [
+    index('documents_user_created_idx').on(table.userId, table.createdAt),
+    index('documents_user_completed_idx').on(table.userId, table.completedAt),
+    index('documents_questionnaire_idx').on(table.questionnaireId),
+    index('documents_ai_response_idx').on(table.aiResponseId),
+    check('documents_source_check', sql`${table.source} in ('improvement', 'cv', 'markdown')`),
   ],
 );
 

@@ -19,8 +19,9 @@ const assetDirs = {
 export async function openPdfDocument(bytes: Uint8Array): Promise<PDFDocumentProxy> {
   await installPdfjsWorker();
   const task = getDocument({
-    // pdf.js may transfer (detach) the buffer it is given; the caller's bytes stay usable.
-    data: bytes.slice(),
+    // pdf.js may transfer (detach) the buffer it is given, and refuses a Buffer: a plain copy keeps
+    // the caller's bytes usable, whatever kind of view they came in.
+    data: new Uint8Array(bytes),
     ...assetDirs,
     cMapPacked: true,
     isEvalSupported: false,
