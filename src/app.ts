@@ -98,6 +98,18 @@ export async function buildApp(services: Services, features: Features): Promise<
 
   // Bodies are JSON or forms; anything else (text/plain included) is refused with 415.
   app.removeContentTypeParser('text/plain');
+  // An empty JSON body reads as `{}`, as the upstream read it: clients send `Content-Type: application/json`
+  // on actions that take no body (generate-pdf, logout) and must not get a parse error for it.
+  const parseJson = app.getDefaultJsonParser('error', 'error');
+  app.removeContentTypeParser('application/json');
+  app.addContentTypeParser('application/json', { parseAs: 'string' }, (request, body, done) => {
+    const text = typeof body === 'string' ? body : body.toString('utf8');
+    if (text.trim() === '') {
+      done(null, {});
+      return;
+    }
+    void parseJson(request, text, done);
+  });
   app.addSchema(ErrorBody);
   app.addSchema(FieldErrorsBody);
   registerErrorHandling(app);

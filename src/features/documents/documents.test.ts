@@ -53,7 +53,8 @@ for (const target of storageTargets()) {
       expect(improved.statusCode, improved.body).toBe(201);
       const improvement = improved.json<ImprovementState>();
 
-      const generated = await inject('POST', `/cv/ai-responses/${improvement.id}/generate-pdf/`, alice, undefined, { prefer: 'wait=30' });
+      // The upstream's call has no body; a JSON content type with nothing after it reads as `{}`.
+      const generated = await inject('POST', `/cv/ai-responses/${improvement.id}/generate-pdf/`, alice, undefined, { prefer: 'wait=30', 'content-type': 'application/json' });
       expect(generated.statusCode, generated.body).toBe(200);
       const { pdf_url: pdfUrl, document } = generated.json<{ pdf_url: string; document: DocumentState }>();
       expect(document).toMatchObject({ status: 'succeeded', source: 'improvement', ai_response: improvement.id, questionnaire: id, template: 'classic', text_recall: 1, warnings: [] });
@@ -207,6 +208,17 @@ for (const target of storageTargets()) {
       expect(page.count).toBe(all.length);
       expect(page.results.map((document) => document.id)).toEqual(all.slice(0, 2).map((document) => document.id));
       expect((await inject('GET', '/cv/documents/', bob)).json<DocumentState[]>()).toEqual([]);
+    });
+
+    it('deletes the PDFs with their questionnaire, files included', async () => {
+      const id = await questionnaireWithCv(testApp.app, alice.auth, await janeRoe());
+      const document = (await inject('POST', `/cv/questionnaire/${id}/documents/`, alice, {}, { prefer: 'wait=30' })).json<DocumentState>();
+      const [row] = await testApp.services.database.db.select({ blobKey: documents.blobKey }).from(documents).where(eq(documents.id, document.id));
+      const key = row?.blobKey ?? '';
+      expect(await testApp.services.blobs.get(key)).toBeDefined();
+      expect((await testApp.app.inject({ method: 'DELETE', url: `/cv/questionnaire/${id}/`, headers: alice.auth })).statusCode).toBe(204);
+      expect(await testApp.services.blobs.get(key)).toBeUndefined();
+      expect((await inject('GET', `/cv/documents/${document.id}/`)).statusCode).toBe(404);
     });
 
     it('lists the templates with PNG previews', async () => {

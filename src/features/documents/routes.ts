@@ -166,7 +166,7 @@ export const documentRoutes: FastifyPluginAsyncTypebox<{ documents: DocumentServ
         summary: 'A template’s preview: the first page of the sample CV, as PNG',
         params: Type.Object({ name: SingleLine({ maxLength: 64 }) }),
         produces: ['image/png'],
-        response: { 200: Type.String({ description: 'image/png' }), 304: Type.Null(), ...errorResponses(404, 503) },
+        response: { 200: Type.String({ description: 'image/png' }), 304: Type.Null(), ...errorResponses(400, 404, 503) },
       },
     },
     async (request, reply) => {

@@ -1,5 +1,5 @@
 import { Type, type Static } from 'typebox';
-import { SingleLine, nullable } from '../../http/common-schemas.js';
+import { SanitisedText, SingleLine, nullable } from '../../http/common-schemas.js';
 
 export const documentStatuses = ['queued', 'running', 'succeeded', 'failed'] as const;
 
@@ -29,7 +29,8 @@ export type DocumentOptionsInput = Static<typeof DocumentOptionsInput>;
 /** `POST /cv/questionnaire/{id}/documents/`: the layout, and optionally Markdown to render instead of the stored CV. */
 export const QuestionnaireDocumentInput = Type.Object({
   ...DocumentOptionsInput.properties,
-  markdown: Type.Optional(Type.String({ minLength: 1, maxLength: DOCUMENT_LIMITS.markdownMax, description: 'a CV in Markdown, read into a structured CV and rendered instead of the stored one' })),
+  // Cleaned like the questionnaire's text (HTML and control characters removed, line breaks kept); its limit is checked after.
+  markdown: Type.Optional(SanitisedText('paragraphs', { maxLength: DOCUMENT_LIMITS.markdownMax * 2, description: 'a CV in Markdown, read into a structured CV and rendered instead of the stored one' })),
 });
 export type QuestionnaireDocumentInput = Static<typeof QuestionnaireDocumentInput>;
 

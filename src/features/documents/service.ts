@@ -14,7 +14,8 @@ import { documentKind } from './jobs.js';
 import { isDocumentSettled } from './present.js';
 import { countOwnedDocuments, findOwnedDocument, insertDocument, listOwnedDocuments, setDocumentJob, type DocumentRecord } from './repository.js';
 import { DEFAULT_TEMPLATE, documentLayoutOf } from './rules.js';
-import type { DocumentOptionsInput, QuestionnaireDocumentInput } from './schema.js';
+import { DOCUMENT_LIMITS, type DocumentOptionsInput, type QuestionnaireDocumentInput } from './schema.js';
+import { sanitiseParagraphs } from '../questionnaires/sanitise.js';
 
 const documentNotFound = () => new AppError('not_found', 'No document matches the given query.');
 const improvementNotFound = () => new AppError('not_found', 'No AIResponse matches the given query.');
@@ -55,7 +56,12 @@ export class DocumentService {
     if (!source) throw questionnaireNotFound();
     const { record: questionnaire, cv } = source;
     if (input.markdown !== undefined) {
-      return this.insert(userId, { questionnaireId: questionnaire.row.id, source: 'markdown', markdown: input.markdown, template, input });
+      const markdown = sanitiseParagraphs(input.markdown);
+      if (markdown === '') throw new AppError('invalid_request', 'The Markdown is empty once cleaned of markup.', { body: { markdown: ['This field may not be blank.'] } });
+      if (markdown.length > DOCUMENT_LIMITS.markdownMax) {
+        throw new AppError('invalid_request', `The Markdown is longer than ${DOCUMENT_LIMITS.markdownMax} characters.`, { body: { markdown: [`Ensure this field has no more than ${DOCUMENT_LIMITS.markdownMax} characters.`] } });
+      }
+      return this.insert(userId, { questionnaireId: questionnaire.row.id, source: 'markdown', markdown, template, input });
     }
     if (!cv) {
       if (!questionnaire.row.resumeBlobKey) {

@@ -1,6 +1,6 @@
-import { and, count, desc, eq, sql } from 'drizzle-orm';
-import type { DbOrTx } from '../../infra/db/database.js';
-import { cvs, jobs, questionnaires, type CvOrigin } from '../../infra/db/schema.js';
+import { and, count, desc, eq, isNotNull, sql } from 'drizzle-orm';
+import type { Database, DbOrTx } from '../../infra/db/database.js';
+import { cvs, documents, jobs, questionnaires, type CvOrigin } from '../../infra/db/schema.js';
 
 export type QuestionnaireRow = typeof questionnaires.$inferSelect;
 export type NewQuestionnaire = typeof questionnaires.$inferInsert;
@@ -79,9 +79,17 @@ export async function updateQuestionnaire(db: DbOrTx, id: number, changes: Quest
 }
 
 /** Deletes an owned questionnaire (its CV goes with it); answers its blob key, or null when it was not there. */
-export async function deleteOwned(db: DbOrTx, userId: number, id: number): Promise<{ resumeBlobKey: string | null } | undefined> {
-  const [row] = await db.delete(questionnaires).where(owned(userId, id)).returning({ resumeBlobKey: questionnaires.resumeBlobKey });
-  return row;
+/**
+ * Deletes the questionnaire, and with it (by cascade) its CV, improvements and documents; answers the
+ * keys of the files they stored (the upload, the rendered PDFs), for the caller to delete after the commit.
+ */
+export async function deleteOwned(db: Database['db'], userId: number, id: number): Promise<{ blobKeys: string[] } | undefined> {
+  return db.transaction(async (tx) => {
+    const pdfs = await tx.select({ blobKey: documents.blobKey }).from(documents).where(and(eq(documents.questionnaireId, id), eq(documents.userId, userId), isNotNull(documents.blobKey)));
+    const [row] = await tx.delete(questionnaires).where(owned(userId, id)).returning({ resumeBlobKey: questionnaires.resumeBlobKey });
+    if (!row) return undefined;
+    return { blobKeys: [row.resumeBlobKey, ...pdfs.map((pdf) => pdf.blobKey)].filter((key): key is string => key !== null) };
+  });
 }
 
 export async function findCv(db: DbOrTx, questionnaireId: number): Promise<CvRow | undefined> {

@@ -219,7 +219,7 @@ export class QuestionnaireService {
   async remove(userId: number, rawId: string): Promise<void> {
     const deleted = await deleteOwned(this.deps.database.db, userId, parseId(rawId));
     if (!deleted) throw notFound();
-    if (deleted.resumeBlobKey) await this.discardBlob(deleted.resumeBlobKey);
+    for (const key of deleted.blobKeys) await this.discardBlob(key);
   }
 
   /** The uploaded file, for its owner only. */
