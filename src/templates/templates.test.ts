@@ -2,10 +2,10 @@ import { access, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { packageRoot } from '../paths.js';
-import { extractDocument } from '../infra/extract/extract-document.js';
 import { openPdfDocument } from '../infra/extract/pdf/pdfjs.js';
 import { TypstRenderPool } from '../infra/pdf/typst-pool.js';
 import { templateCatalogue, templateNames } from './catalogue.js';
+import { pdfText, wordsInOrder } from '../../test/support/pdf-text.js';
 
 interface SampleCv {
   basics: { name: string; email: string; url: string };
@@ -18,18 +18,6 @@ interface SampleCv {
 }
 
 const sample = JSON.parse(await readFile(join(packageRoot, 'test/fixtures/cvs/jsonresume_sample.resume.json'), 'utf8')) as SampleCv;
-
-async function pdfText(pdf: Uint8Array): Promise<string> {
-  const outcome = await extractDocument(pdf.slice());
-  if (!outcome.ok) throw new Error(`${outcome.code}: ${outcome.message}`);
-  return outcome.text;
-}
-
-/** Matches `phrase` with any run of white space (a line break included) between its words. */
-function wordsInOrder(phrase: string): RegExp {
-  const words = phrase.split(/\s+/).map((word) => word.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'));
-  return new RegExp(words.join('\\s+'));
-}
 
 /** pdf.js's view of a rendered PDF: page 1's size and text items in stream order, links, metadata. */
 async function inspect(pdf: Uint8Array): Promise<{ size: number[]; items: string[]; links: string[]; info: Record<string, unknown> }> {

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runCli } from '../support/cli-process.js';
-import { pdfText } from '../support/documents.js';
+import { pdfText } from '../support/pdf-text.js';
 
 const CV = 'test/fixtures/cvs/john-smith_word2016.pdf';
 const JOB = 'test/fixtures/jobs/backend-developer-python-django_india.txt';

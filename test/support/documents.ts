@@ -1,5 +1,4 @@
 import type { App } from '../../src/app.js';
-import { extractDocument } from '../../src/infra/extract/extract-document.js';
 import { waitFor } from './wait-for.js';
 
 /** What the tests read of a document. */
@@ -33,11 +32,4 @@ export function documentSettled(app: App, auth: Record<string, string>, id: numb
     `document ${id}`,
     50,
   );
-}
-
-/** The text layer of a PDF (a Buffer from a response, or bytes), as our reader sees it. */
-export async function pdfText(pdf: Uint8Array): Promise<string> {
-  const outcome = await extractDocument(new Uint8Array(pdf));
-  if (!outcome.ok) throw new Error(`${outcome.code}: ${outcome.message}`);
-  return outcome.text;
 }

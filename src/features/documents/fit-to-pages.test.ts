@@ -1,12 +1,12 @@
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { extractDocument } from '../../infra/extract/extract-document.js';
 import { defaultTemplateOptions, type PdfRenderer, type RenderInput } from '../../infra/pdf/pdf-renderer.js';
 import { TypstRenderPool } from '../../infra/pdf/typst-pool.js';
 import { packageRoot } from '../../paths.js';
 import type { JsonResume } from '../../resume/json-resume.js';
 import { fitToPages, MAX_FIT_RENDERS } from './fit-to-pages.js';
+import { pdfText } from '../../../test/support/pdf-text.js';
 
 const sample = JSON.parse(await readFile(join(packageRoot, 'test/fixtures/cvs/jsonresume_sample.resume.json'), 'utf8')) as JsonResume;
 
@@ -31,12 +31,6 @@ function counting(renderer: PdfRenderer): PdfRenderer & { inputs: RenderInput[] 
     renderPreview: (input, options) => renderer.renderPreview(input, options),
     close: () => renderer.close(),
   };
-}
-
-async function pdfText(pdf: Uint8Array): Promise<string> {
-  const outcome = await extractDocument(pdf.slice());
-  if (!outcome.ok) throw new Error(`${outcome.code}: ${outcome.message}`);
-  return outcome.text.replace(/\s+/g, ' ');
 }
 
 describe('fitToPages with the classic template', () => {
@@ -72,7 +66,7 @@ describe('fitToPages with the classic template', () => {
       expect(item.path).not.toMatch(/^\/(?:work\/0|education\/0|basics)$|^\/basics\//);
     }
 
-    const text = await pdfText(fitted.rendered.pdf);
+    const text = (await pdfText(fitted.rendered.pdf)).replace(/\s+/g, " ");
     for (const item of fitted.dropped.filter((entry) => entry.path.includes('/highlights/'))) expect(text).not.toContain(item.text);
     expect(text).toContain('CEO/President — Pied Piper');
     expect(text).toContain(sample.basics?.name ?? '');
@@ -123,7 +117,7 @@ describe('fitToPages with the classic template', () => {
     expect(fitted.renders).toBeLessThanOrEqual(MAX_FIT_RENDERS);
     // Everything that may go went: the older roles are gone, the latest stays.
     expect(fitted.dropped.map((item) => item.path)).toEqual(expect.arrayContaining(['/work/1', '/work/2']));
-    const text = await pdfText(fitted.rendered.pdf);
+    const text = (await pdfText(fitted.rendered.pdf)).replace(/\s+/g, " ");
     expect(text).not.toMatch(/Employer [01]/);
     expect(text).toContain('Pied Piper');
   });

@@ -1,14 +1,8 @@
 import { afterAll, describe, expect, it } from 'vitest';
-import { extractDocument } from '../extract/extract-document.js';
 import { bundledFonts, describeCharacters, FontCoverage, printedText } from './fonts.js';
 import { RenderError } from './pdf-renderer.js';
 import { TypstRenderPool } from './typst-pool.js';
-
-async function pdfText(pdf: Uint8Array): Promise<string> {
-  const outcome = await extractDocument(pdf.slice());
-  if (!outcome.ok) throw new Error(`${outcome.code}: ${outcome.message}`);
-  return outcome.text;
-}
+import { pdfText } from '../../../test/support/pdf-text.js';
 
 // One person, one employer and one highlight per script; every word must come back from the PDF.
 const scripts = {

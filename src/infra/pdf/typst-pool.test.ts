@@ -3,9 +3,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { packageRoot } from '../../paths.js';
-import { extractDocument } from '../extract/extract-document.js';
 import { RenderError } from './pdf-renderer.js';
 import { TypstRenderPool } from './typst-pool.js';
+import { pdfText, wordsInOrder } from '../../../test/support/pdf-text.js';
 
 interface SampleCv {
   basics: { name: string; summary: string };
@@ -14,18 +14,6 @@ interface SampleCv {
 }
 
 const sample = JSON.parse(await readFile(join(packageRoot, 'test/fixtures/cvs/jsonresume_sample.resume.json'), 'utf8')) as SampleCv;
-
-async function pdfText(pdf: Uint8Array): Promise<string> {
-  const outcome = await extractDocument(pdf.slice());
-  if (!outcome.ok) throw new Error(`${outcome.code}: ${outcome.message}`);
-  return outcome.text;
-}
-
-/** Matches `phrase` with any run of white space (a line break included) between its words. */
-function wordsInOrder(phrase: string): RegExp {
-  const words = phrase.split(/\s+/).map((word) => word.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'));
-  return new RegExp(words.join('\\s+'));
-}
 
 function withName(name: string): SampleCv {
   return { ...sample, basics: { ...sample.basics, name } };
