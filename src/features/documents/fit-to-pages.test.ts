@@ -66,7 +66,7 @@ describe('fitToPages with the classic template', () => {
       expect(item.path).not.toMatch(/^\/(?:work\/0|education\/0|basics)$|^\/basics\//);
     }
 
-    const text = (await pdfText(fitted.rendered.pdf)).replace(/\s+/g, " ");
+    const text = (await pdfText(fitted.rendered.pdf)).replace(/\s+/g, ' ');
     for (const item of fitted.dropped.filter((entry) => entry.path.includes('/highlights/'))) expect(text).not.toContain(item.text);
     expect(text).toContain('CEO/President — Pied Piper');
     expect(text).toContain(sample.basics?.name ?? '');
@@ -117,7 +117,7 @@ describe('fitToPages with the classic template', () => {
     expect(fitted.renders).toBeLessThanOrEqual(MAX_FIT_RENDERS);
     // Everything that may go went: the older roles are gone, the latest stays.
     expect(fitted.dropped.map((item) => item.path)).toEqual(expect.arrayContaining(['/work/1', '/work/2']));
-    const text = (await pdfText(fitted.rendered.pdf)).replace(/\s+/g, " ");
+    const text = (await pdfText(fitted.rendered.pdf)).replace(/\s+/g, ' ');
     expect(text).not.toMatch(/Employer [01]/);
     expect(text).toContain('Pied Piper');
   });
