@@ -130,12 +130,7 @@ export class TypstRenderPool implements PdfRenderer {
     const coverage = this.coverage ?? (await this.loadCoverage());
     refuseMissingGlyphs(coverage, input.data);
     if (signal?.aborted) throw new RenderError('render_aborted', 'The render was aborted.');
-    const inputs = {
-      [templateInputs.cv]: JSON.stringify(input.data ?? null),
-      [templateInputs.fonts]: JSON.stringify(this.options.fonts.families),
-      [templateInputs.dir]: cvDirection(input.data),
-      [templateInputs.options]: JSON.stringify(typstOptions(templateOptions(input))),
-    };
+    const inputs = typstInputs(input, this.options.fonts);
     return new Promise<JobResult>((resolve, reject) => {
       const onAbort = (): void => {
         // A render in flight runs to its end (a compile cannot be interrupted) and its answer is dropped.
@@ -289,6 +284,16 @@ function refuseMissingGlyphs(coverage: FontCoverage, data: unknown): void {
   if (missing.length > 0) {
     throw new RenderError('missing_glyphs', `No font can draw ${describeCharacters(missing)}.`, { characters: missing });
   }
+}
+
+/** The `sys.inputs` a template compiles with for `input`: what the pool sends its children. */
+export function typstInputs(input: RenderInput, fonts: FontSet): Record<string, string> {
+  return {
+    [templateInputs.cv]: JSON.stringify(input.data ?? null),
+    [templateInputs.fonts]: JSON.stringify(fonts.families),
+    [templateInputs.dir]: cvDirection(input.data),
+    [templateInputs.options]: JSON.stringify(typstOptions(templateOptions(input))),
+  };
 }
 
 // Without a language asked for, the CV's own labels its sections and is declared as the PDF's language.

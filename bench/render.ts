@@ -1,0 +1,622 @@
+// PDF rendering figures for a two-page CV (the JSON Resume sample, padded with as many roles as the
+// classic template still lays out on two pages). Run with `npm run bench:render`.
+//
+// 1. Ceiling: the Typst engine alone in this process (`NodeCompiler` compiling and writing the PDF, warm,
+//    one compiler, the template's own inputs): median ms per document.
+// 2. Per template: median ms per document through `TypstRenderPool` (one warm child, one render after
+//    another) as a ratio to the ceiling; and documents per second over a pool of the default size with
+//    many distinct documents at once, as a ratio to that many engines each giving the ceiling's rate.
+// 3. Reference: WeasyPrint rendering the same CV as an equivalent HTML page, warm in one Python process;
+//    skipped with a notice when the `weasyprint` module is missing (Debian: `apt-get install weasyprint`).
+// 4. Through the API, in both layouts as bench:pipeline opens them (API and worker in this process):
+//    `POST /cv/questionnaire/{id}/documents/` with `Prefer: wait`; the p99 of GET /core/health/ while
+//    100 renders run at once; and the resident memory of the service (this process plus its render
+//    children) after 100 and after 2000 distinct renders. It runs first, before this process holds a
+//    compiler of its own, so the memory is the service's and the benchmark's HTTP client's alone.
+//
+// Every document differs from the one before by one word (the compiler memoises layout, so repeating
+// one document would measure its cache). No figure is asserted: the machine is shared and noisy.
+import { spawn } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { once } from 'node:events';
+import { readdirSync, readFileSync } from 'node:fs';
+import { readdir, readFile } from 'node:fs/promises';
+import type { AddressInfo } from 'node:net';
+import path from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { NodeCompiler } from '@myriaddreamin/typst-ts-node-compiler';
+import { buildApp } from '../src/app.js';
+import { bundledFonts } from '../src/infra/pdf/fonts.js';
+import { TypstRenderPool, typstInputs } from '../src/infra/pdf/typst-pool.js';
+import { packageRoot } from '../src/paths.js';
+import { startWorker } from '../src/process/worker-role.js';
+import { ascending, benchmarkLayouts, percentile, printColumns, runConcurrently, timeSequential, type Layout, type TableRow } from './support.js';
+
+const TEMPLATES_DIR = path.join(packageRoot, 'src', 'templates');
+const RESUME_FILE = path.join(packageRoot, 'test/fixtures/cvs/jsonresume_sample.resume.json');
+const PADDED_TEMPLATE = 'classic';
+const TARGET_PAGES = 2;
+const SEQUENTIAL_WARMUP = 10;
+const SEQUENTIAL_RUNS = 60;
+const THROUGHPUT_WARMUP = 20;
+const THROUGHPUT_DOCUMENTS = 200;
+const THROUGHPUT_CONCURRENCY = 16;
+const WEASYPRINT_WARMUP = 3;
+const WEASYPRINT_RUNS = 30;
+const API_WARMUP = 5;
+const API_RUNS = 30;
+const RENDERS_AT_ONCE = 100;
+const MEMORY_FIRST = 100;
+const MEMORY_TOTAL = 2000;
+const MEMORY_CONCURRENCY = 8;
+const PREFER_WAIT_SECONDS = 10;
+const REQUEST_TIMEOUT_MS = (PREFER_WAIT_SECONDS + 50) * 1000;
+const WORKER_GRACE_MS = 5000;
+const PEOPLE = 10;
+const PASSWORD = 'Lantern-7-quartz-meadow';
+// Where WeasyPrint may be: the Python on PATH, or Debian's, which `apt-get install weasyprint` fills.
+const PYTHONS = [process.env.BENCH_PYTHON, 'python3', '/usr/bin/python3'].filter((name): name is string => Boolean(name));
+
+interface Resume {
+  basics: { name: string; label?: string; summary: string; email?: string; phone?: string; url?: string; location?: Record<string, string>; [field: string]: unknown };
+  work: WorkEntry[];
+  [section: string]: unknown;
+}
+
+interface WorkEntry {
+  name: string;
+  position: string;
+  location?: string;
+  description?: string;
+  startDate?: string;
+  endDate?: string;
+  summary?: string;
+  highlights: string[];
+}
+
+/** The CV of document `index`: the same as every other but for one word of the summary. */
+function variant(cv: Resume, index: number): Resume {
+  return { ...cv, basics: { ...cv.basics, summary: cv.basics.summary.replace('Tulsa', `Tulsa${index}`) } };
+}
+
+/** A made-up earlier role, as long as a real one, so the CV grows by whole entries. */
+function extraRole(number: number): WorkEntry {
+  const year = 2012 - number;
+  return {
+    name: `Compression Lab ${number}`,
+    position: 'Software Engineer',
+    location: 'Palo Alto, CA',
+    description: 'Storage and streaming infrastructure',
+    startDate: `${year - 1}-01-01`,
+    endDate: `${year}-01-01`,
+    summary: 'Worked on lossless compression for media storage, from research prototypes to the production encoders serving millions of files a day.',
+    highlights: [
+      'Cut storage costs by a fifth with an adaptive entropy coder tuned for video archives',
+      'Led a team of four engineers through the migration of the encoding pipeline to a new cluster',
+      'Wrote the benchmarks and regression suite that every later release of the encoder was checked against',
+      'Mentored interns and gave talks on information theory at two university meetups',
+    ],
+  };
+}
+
+/** The Typst engine alone: one compiler with the bundled fonts, as a pool child holds it. */
+class Engine {
+  private readonly compiler = NodeCompiler.create({
+    workspace: TEMPLATES_DIR,
+    fontArgs: [{ fontBlobs: bundledFonts.faces.map((face) => readFileSync(face.path)) }],
+  });
+
+  /** Compiles `template` for `cv` and writes the PDF; answers its pages. */
+  render(template: string, cv: unknown): { pages: number; bytes: number } {
+    const compiled = this.compiler.compile({ mainFilePath: path.join(TEMPLATES_DIR, `${template}.typ`), inputs: typstInputs({ template, data: cv }, bundledFonts) });
+    const failure = compiled.takeError();
+    const document = compiled.result;
+    if (failure || !document) throw new Error(`${template}: Typst failed (${failure?.kind ?? 'no document'})`);
+    return { pages: document.numOfPages, bytes: this.compiler.pdf(document).byteLength };
+  }
+}
+
+/** The sample with as many roles added as the classic template still fits on two full pages. */
+function twoPageCv(sample: Resume, engine: Engine): Resume {
+  let fitting: Resume | undefined;
+  for (let extra = 0; extra <= 20; extra++) {
+    const cv: Resume = { ...sample, work: [...sample.work, ...Array.from({ length: extra }, (_, index) => extraRole(index + 1))] };
+    const { pages } = engine.render(PADDED_TEMPLATE, cv);
+    if (pages > TARGET_PAGES) break;
+    if (pages === TARGET_PAGES) fitting = cv;
+  }
+  if (!fitting) throw new Error(`no number of added roles gives ${TARGET_PAGES} pages in ${PADDED_TEMPLATE}`);
+  return fitting;
+}
+
+async function templateNames(): Promise<string[]> {
+  return (await readdir(TEMPLATES_DIR))
+    .filter((name) => name.endsWith('.typ'))
+    .map((name) => name.slice(0, -'.typ'.length))
+    .sort();
+}
+
+interface TemplateFigures {
+  template: string;
+  pages: number;
+  engineMs: number;
+  poolMs: number;
+  poolPerSecond: number;
+  poolSize: number;
+}
+
+/** Documents are numbered from `first` so no phase renders a document another phase's compiler has seen. */
+async function measureTemplate(template: string, cv: Resume, engine: Engine, first: number): Promise<TemplateFigures> {
+  const { pages } = engine.render(template, variant(cv, first));
+  const engineTiming = await timeSequential(SEQUENTIAL_RUNS, async (index) => engine.render(template, variant(cv, first + 1 + index)), SEQUENTIAL_WARMUP);
+  const single = new TypstRenderPool({ size: 1 });
+  let poolMs: number;
+  try {
+    const timing = await timeSequential(SEQUENTIAL_RUNS, (index) => single.render({ template, data: variant(cv, first + 1 + index) }), SEQUENTIAL_WARMUP);
+    poolMs = percentile(timing.sorted, 50);
+  } finally {
+    await single.close();
+  }
+  const pool = new TypstRenderPool();
+  let poolPerSecond: number;
+  let poolSize: number;
+  try {
+    const offset = first + 1 + SEQUENTIAL_WARMUP + SEQUENTIAL_RUNS;
+    await runConcurrently(THROUGHPUT_WARMUP, THROUGHPUT_CONCURRENCY, (index) => pool.render({ template, data: variant(cv, offset + index) }));
+    poolSize = pool.processes().length;
+    const started = performance.now();
+    await runConcurrently(THROUGHPUT_DOCUMENTS, THROUGHPUT_CONCURRENCY, async (index) => {
+      const rendered = await pool.render({ template, data: variant(cv, offset + THROUGHPUT_WARMUP + index) });
+      if (rendered.pages !== pages) throw new Error(`${template}: a document of the throughput phase has ${rendered.pages} pages, not ${pages}`);
+    });
+    poolPerSecond = THROUGHPUT_DOCUMENTS / ((performance.now() - started) / 1000);
+  } finally {
+    await pool.close();
+  }
+  return { template, pages, engineMs: percentile(engineTiming.sorted, 50), poolMs, poolPerSecond, poolSize };
+}
+
+// --- WeasyPrint ------------------------------------------------------------------------------------
+
+function escapeHtml(text: string): string {
+  return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
+}
+
+function period(entry: { startDate?: string; endDate?: string }): string {
+  const start = entry.startDate?.slice(0, 7);
+  const end = entry.endDate?.slice(0, 7);
+  if (start && end) return start === end ? start : `${start} – ${end}`;
+  return start ? `${start} – Present` : (end ?? '');
+}
+
+interface HtmlEntry {
+  title?: string;
+  subtitle?: string;
+  when?: string;
+  where?: string;
+  summary?: string;
+  bullets?: string[];
+}
+
+function entryHtml(entry: HtmlEntry): string {
+  const cell = (text: string | undefined, className: string): string => `<div class="${className}">${escapeHtml(text ?? '')}</div>`;
+  return (
+    `<div class="entry"><div class="head">${cell(entry.title, 'title')}${cell(entry.when, 'muted right')}${cell(entry.subtitle, 'subtitle')}${cell(entry.where, 'muted right')}</div>` +
+    (entry.summary ? `<p>${escapeHtml(entry.summary)}</p>` : '') +
+    (entry.bullets && entry.bullets.length > 0 ? `<ul>${entry.bullets.map((bullet) => `<li>${escapeHtml(bullet)}</li>`).join('')}</ul>` : '') +
+    '</div>'
+  );
+}
+
+function section(title: string, body: string): string {
+  return `<section><h2>${escapeHtml(title)}</h2>${body}</section>`;
+}
+
+type Listed = Record<string, unknown>;
+
+function listOf(entry: Listed, key: string): Listed[] {
+  const value = entry[key];
+  return Array.isArray(value) ? (value as Listed[]) : [];
+}
+
+function text(entry: Listed, key: string): string | undefined {
+  const value = entry[key];
+  return typeof value === 'string' && value !== '' ? value : undefined;
+}
+
+function texts(entry: Listed, key: string): string[] {
+  const value = entry[key];
+  return Array.isArray(value) ? value.filter((item): item is string => typeof item === 'string' && item !== '') : [];
+}
+
+/**
+ * The classic template's page as HTML and CSS: the same text in the same order, the same fonts, sizes,
+ * margins and accent. `__VARIANT__` in the summary is where each run changes its word.
+ */
+function cvHtml(cv: Resume): string {
+  const fontFaces = bundledFonts.faces
+    .filter((face) => face.family === 'Noto Sans')
+    .map((face) => {
+      const weight = face.path.includes('700') ? 700 : 400;
+      const style = face.path.includes('Italic') ? 'italic' : 'normal';
+      return `@font-face { font-family: "Noto Sans"; font-weight: ${weight}; font-style: ${style}; src: url("file://${face.path}"); }`;
+    })
+    .join('\n');
+  const basics = cv.basics;
+  const place = [basics.location?.city, basics.location?.region, basics.location?.countryCode].filter(Boolean).join(', ');
+  const profiles = listOf(basics, 'profiles').map((profile) => [text(profile, 'network'), text(profile, 'username')].filter(Boolean).join(': '));
+  const contact = [basics.email, basics.phone, basics.url, place, ...profiles].filter((part): part is string => Boolean(part));
+  const work = cv.work.map((job) => entryHtml({ title: [job.position, job.name].filter(Boolean).join(' — '), subtitle: job.description, when: period(job), where: job.location, summary: job.summary, bullets: job.highlights }));
+  const education = listOf(cv, 'education').map((school) => {
+    const score = text(school, 'score');
+    return entryHtml({
+      title: text(school, 'institution'),
+      subtitle: [text(school, 'studyType'), text(school, 'area')].filter(Boolean).join(', '),
+      when: period(school),
+      where: score ? `Score: ${score}` : undefined,
+      bullets: texts(school, 'courses'),
+    });
+  });
+  const skills = listOf(cv, 'skills')
+    .map((skill) => `<div class="bold">${escapeHtml([text(skill, 'name'), text(skill, 'level')].filter(Boolean).join(' · '))}</div><div>${escapeHtml(texts(skill, 'keywords').join(', '))}</div>`)
+    .join('');
+  const projects = listOf(cv, 'projects').map((project) =>
+    entryHtml({ title: text(project, 'name'), subtitle: text(project, 'description'), when: period(project), where: text(project, 'url'), bullets: texts(project, 'highlights') }),
+  );
+  const languages = listOf(cv, 'languages')
+    .map((language) => [text(language, 'language'), text(language, 'fluency')].filter(Boolean).join(': '))
+    .join('  ·  ');
+  const summary = escapeHtml(basics.summary.replace('Tulsa', 'Tulsa__VARIANT__'));
+  return `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>${escapeHtml(basics.name)}</title><style>
+${fontFaces}
+@page { size: A4; margin: 16mm 18mm; }
+body { font-family: "Noto Sans"; font-size: 10pt; line-height: 1.35; color: #000; }
+header { text-align: center; }
+h1 { font-size: 22pt; color: #1f3a5f; margin: 0; }
+.label { font-size: 12pt; color: #555; }
+.contact { font-size: 9pt; }
+h2 { font-size: 11.5pt; color: #1f3a5f; text-transform: uppercase; margin: 0.9em 0 0.3em; padding-bottom: 0.2em; border-bottom: 0.5pt solid #1f3a5f; }
+.entry { margin-bottom: 0.5em; }
+.head { display: grid; grid-template-columns: 1fr auto; column-gap: 1em; row-gap: 0.2em; break-inside: avoid; }
+.title, .bold { font-weight: bold; }
+.subtitle { font-style: italic; }
+.muted { color: #555; }
+.right { text-align: right; }
+p { margin: 0.3em 0; }
+ul { margin: 0.2em 0; padding-left: 1.1em; }
+li { margin-bottom: 0.2em; }
+.skills { display: grid; grid-template-columns: auto 1fr; column-gap: 1em; row-gap: 0.5em; }
+</style></head><body>
+<header><h1>${escapeHtml(basics.name)}</h1>${basics.label ? `<div class="label">${escapeHtml(basics.label)}</div>` : ''}<div class="contact">${escapeHtml(contact.join('  |  '))}</div></header>
+${section('Summary', `<p>${summary}</p>`)}
+${section('Experience', work.join(''))}
+${section('Education', education.join(''))}
+${section('Skills', `<div class="skills">${skills}</div>`)}
+${section('Projects', projects.join(''))}
+${section('Languages', `<p>${escapeHtml(languages)}</p>`)}
+</body></html>`;
+}
+
+// Reads the page from stdin and renders it warm-up + runs times, each with its own word, in this one process.
+const WEASYPRINT_SCRIPT = `
+import json, sys, time
+import weasyprint
+page = sys.stdin.read()
+warmup, runs, first = int(sys.argv[1]), int(sys.argv[2]), int(sys.argv[3])
+times, pages, size = [], 0, 0
+for index in range(warmup + runs):
+    started = time.perf_counter()
+    document = weasyprint.HTML(string=page.replace("__VARIANT__", str(first + index)), base_url="/").render()
+    pdf = document.write_pdf()
+    elapsed = (time.perf_counter() - started) * 1000
+    if index >= warmup:
+        times.append(elapsed)
+    pages, size = len(document.pages), len(pdf)
+print(json.dumps({"version": weasyprint.__version__, "times": times, "pages": pages, "bytes": size}))
+`;
+
+interface WeasyPrintFigures {
+  version: string;
+  medianMs: number;
+  pages: number;
+}
+
+async function runPython(python: string, args: readonly string[], input: string): Promise<{ code: number | null; stdout: string; stderr: string }> {
+  const child = spawn(python, args, { stdio: ['pipe', 'pipe', 'pipe'] });
+  let stdout = '';
+  let stderr = '';
+  child.stdout.setEncoding('utf8').on('data', (chunk: string) => (stdout += chunk));
+  child.stderr.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
+  child.stdin.end(input);
+  const [code] = (await Promise.race([once(child, 'exit'), once(child, 'error').then(() => [null])])) as [number | null];
+  return { code, stdout, stderr };
+}
+
+/** WeasyPrint's median, or why it could not run. */
+async function measureWeasyPrint(cv: Resume): Promise<WeasyPrintFigures | string> {
+  const problems: string[] = [];
+  for (const python of PYTHONS) {
+    const probe = await runPython(python, ['-c', 'import weasyprint'], '');
+    if (probe.code !== 0) {
+      problems.push(`${python}: ${probe.stderr.trim().split('\n').pop() ?? `exit ${String(probe.code)}`}`);
+      continue;
+    }
+    const run = await runPython(python, ['-c', WEASYPRINT_SCRIPT, String(WEASYPRINT_WARMUP), String(WEASYPRINT_RUNS), '1'], cvHtml(cv));
+    if (run.code !== 0) throw new Error(`WeasyPrint failed under ${python}: ${run.stderr.slice(-2000)}`);
+    const result = JSON.parse(run.stdout) as { version: string; times: number[]; pages: number };
+    return { version: result.version, medianMs: percentile(ascending(result.times), 50), pages: result.pages };
+  }
+  return problems.join('; ');
+}
+
+// --- Through the API -------------------------------------------------------------------------------
+
+interface ApiFigures {
+  postWaitP50: number;
+  postWaitP99: number;
+  healthP50: number;
+  healthP99: number;
+  healthIdleP99: number;
+  atOnceSeconds: number;
+  rssFirstMb: number;
+  rssTotalMb: number;
+  rssGrowthMb: number;
+  renderChildren: number;
+}
+
+/** A questionnaire of a signed-in person, whose CV each render replaces with its own variant. */
+interface Slot {
+  authorization: string;
+  questionnaire: number;
+}
+
+interface DocumentBody {
+  id?: unknown;
+  status?: unknown;
+  pages?: unknown;
+}
+
+async function call(baseUrl: string, method: 'GET' | 'POST', url: string, status: number, options: { body?: unknown; headers?: Record<string, string> } = {}): Promise<unknown> {
+  const response = await fetch(`${baseUrl}${url}`, {
+    method,
+    headers: { ...(options.body !== undefined ? { 'content-type': 'application/json' } : {}), ...options.headers },
+    ...(options.body !== undefined ? { body: JSON.stringify(options.body) } : {}),
+    signal: AbortSignal.timeout(REQUEST_TIMEOUT_MS),
+  });
+  const body = await response.text();
+  if (response.status !== status) throw new Error(`${method} ${url} answered ${response.status}, not ${status}: ${body.slice(0, 500)}`);
+  return body === '' ? undefined : (JSON.parse(body) as unknown);
+}
+
+async function newPerson(baseUrl: string): Promise<string> {
+  const username = `bench${randomBytes(5).toString('hex')}`;
+  const registered = (await call(baseUrl, 'POST', '/auth/registration/', 201, {
+    body: { username, email: `${username}@example.org`, password1: PASSWORD, password2: PASSWORD },
+  })) as { access?: unknown };
+  if (typeof registered.access !== 'string') throw new Error('registration gave no access token');
+  return `Bearer ${registered.access}`;
+}
+
+async function newSlot(baseUrl: string, authorization: string): Promise<Slot> {
+  const questionnaire = (await call(baseUrl, 'POST', '/cv/questionnaire/', 201, {
+    headers: { authorization },
+    body: { position: 'Software Engineer', industry: 'Technology', experience_level: '3-5', company_size: 'medium', location: 'Remote', application_timeline: 'immediate', job_description: 'Compression engineer.' },
+  })) as { id?: unknown };
+  if (typeof questionnaire.id !== 'number') throw new Error('the questionnaire has no id');
+  return { authorization, questionnaire: questionnaire.id };
+}
+
+/** Gives the slot's questionnaire document `index` as its CV, then renders it within the request. Answers the POST's ms. */
+async function renderThroughApi(baseUrl: string, slot: Slot, cv: Resume, index: number): Promise<number> {
+  await call(baseUrl, 'POST', `/cv/questionnaire/${slot.questionnaire}/cv/import/`, 201, { headers: { authorization: slot.authorization }, body: variant(cv, index) });
+  const started = performance.now();
+  const document = (await call(baseUrl, 'POST', `/cv/questionnaire/${slot.questionnaire}/documents/`, 201, {
+    headers: { authorization: slot.authorization, prefer: `wait=${PREFER_WAIT_SECONDS}` },
+    body: { template: PADDED_TEMPLATE, paper: 'a4', max_pages: TARGET_PAGES },
+  })) as DocumentBody;
+  const elapsed = performance.now() - started;
+  if (document.status !== 'succeeded') throw new Error(`a document answered 201 with status ${String(document.status)}`);
+  if (document.pages !== TARGET_PAGES) throw new Error(`a document has ${String(document.pages)} pages, not ${TARGET_PAGES}`);
+  return elapsed;
+}
+
+/**
+ * Runs documents `first` to `first + count - 1`, `lanes` at once; lane k renders every lanes-th document
+ * in slot k, so no two renders of a slot overlap and each renders the CV its lane just imported.
+ */
+async function renderInLanes(baseUrl: string, slots: readonly Slot[], lanes: number, cv: Resume, first: number, count: number): Promise<number[]> {
+  const times: number[] = [];
+  await Promise.all(
+    Array.from({ length: lanes }, async (_, lane) => {
+      const slot = slots[lane];
+      if (!slot) throw new Error(`no slot for lane ${lane}`);
+      for (let index = lane; index < count; index += lanes) times.push(await renderThroughApi(baseUrl, slot, cv, first + index));
+    }),
+  );
+  return times;
+}
+
+function rssMb(pid: number | 'self'): number {
+  const status = readProcFile(`/proc/${pid}/status`);
+  const match = /^VmRSS:\s+(\d+) kB$/m.exec(status ?? '');
+  return match ? Number(match[1]) / 1024 : 0;
+}
+
+// A process may end between listing /proc and reading it.
+function readProcFile(file: string): string | undefined {
+  try {
+    return readFileSync(file, 'utf8');
+  } catch {
+    return undefined;
+  }
+}
+
+/** This process's children that run the Typst render child. */
+function renderChildren(): number[] {
+  const pids: number[] = [];
+  for (const entry of readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    const stat = readProcFile(`/proc/${entry}/stat`);
+    // The parent pid is the second field after the parenthesised command, which may itself hold spaces.
+    const parent = stat ? Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]) : NaN;
+    if (parent !== process.pid) continue;
+    if (readProcFile(`/proc/${entry}/cmdline`)?.includes('typst-child')) pids.push(Number(entry));
+  }
+  return pids;
+}
+
+/** The service's resident memory: this process and its render children. */
+function serviceRss(): { mb: number; children: number } {
+  const children = renderChildren();
+  return { mb: rssMb('self') + children.reduce((sum, pid) => sum + rssMb(pid), 0), children: children.length };
+}
+
+function benchmarkApi(cv: Resume, onMissingRoute: (message: string) => void) {
+  return async (layout: Layout): Promise<ApiFigures> => {
+    const app = await buildApp(layout.services, layout.features);
+    const worker = startWorker(layout.services, layout.features);
+    try {
+      await app.listen({ host: '127.0.0.1', port: 0 });
+      const baseUrl = `http://127.0.0.1:${(app.server.address() as AddressInfo).port}`;
+      const people = await Promise.all(Array.from({ length: PEOPLE }, () => newPerson(baseUrl)));
+      const slots: Slot[] = [];
+      for (let index = 0; index < RENDERS_AT_ONCE; index++) slots.push(await newSlot(baseUrl, people[index % PEOPLE] as string));
+      let next = 0;
+
+      const firstSlot = slots[0] as Slot;
+      try {
+        await renderThroughApi(baseUrl, firstSlot, cv, next++);
+      } catch (error) {
+        onMissingRoute(`${layout.name}: ${(error as Error).message}`);
+        throw error;
+      }
+      const sequential = await timeSequential(API_RUNS, () => renderThroughApi(baseUrl, firstSlot, cv, next++), API_WARMUP);
+
+      const health = (): Promise<number> => timeSequential(1, () => call(baseUrl, 'GET', '/core/health/', 200)).then((timing) => timing.sorted[0] as number);
+      const idle: number[] = [];
+      for (let index = 0; index < 200; index++) idle.push(await health());
+      const during: number[] = [];
+      let rendering = true;
+      const started = performance.now();
+      const renders = renderInLanes(baseUrl, slots, RENDERS_AT_ONCE, cv, next, RENDERS_AT_ONCE).finally(() => (rendering = false));
+      const probe = (async () => {
+        while (rendering) {
+          during.push(await health());
+          await sleep(10);
+        }
+      })();
+      await Promise.all([renders, probe]);
+      const atOnceMs = performance.now() - started;
+      next += RENDERS_AT_ONCE;
+
+      // Memory: after the first 100 distinct renders of this phase, then after 2000.
+      await renderInLanes(baseUrl, slots, MEMORY_CONCURRENCY, cv, next, MEMORY_FIRST);
+      next += MEMORY_FIRST;
+      const first = serviceRss();
+      await renderInLanes(baseUrl, slots, MEMORY_CONCURRENCY, cv, next, MEMORY_TOTAL - MEMORY_FIRST);
+      next += MEMORY_TOTAL - MEMORY_FIRST;
+      const total = serviceRss();
+
+      const duringSorted = ascending(during);
+      const idleSorted = ascending(idle);
+      console.log(
+        `${layout.name}: ${sequential.sorted.length} documents one after another, then ${RENDERS_AT_ONCE} at once in ${(atOnceMs / 1000).toFixed(1)} s ` +
+          `(${during.length} health probes meanwhile), then ${MEMORY_TOTAL} distinct ones ${MEMORY_CONCURRENCY} at once; ${total.children} render children at the end`,
+      );
+      return {
+        postWaitP50: percentile(sequential.sorted, 50),
+        postWaitP99: percentile(sequential.sorted, 99),
+        healthIdleP99: percentile(idleSorted, 99),
+        healthP50: percentile(duringSorted, 50),
+        healthP99: percentile(duringSorted, 99),
+        atOnceSeconds: atOnceMs / 1000,
+        rssFirstMb: first.mb,
+        rssTotalMb: total.mb,
+        rssGrowthMb: total.mb - first.mb,
+        renderChildren: total.children,
+      };
+    } finally {
+      await worker.stop(WORKER_GRACE_MS);
+      await app.close();
+    }
+  };
+}
+
+const API_TABLE: TableRow<ApiFigures>[] = [
+  [`POST …/documents/ Prefer: wait, p50 (ms)`, 'postWaitP50', 1],
+  [`POST …/documents/ Prefer: wait, p99 (ms)`, 'postWaitP99', 1],
+  ['GET /core/health/ idle, p99 (ms)', 'healthIdleP99', 1],
+  [`GET /core/health/ during ${RENDERS_AT_ONCE} renders, p50 (ms)`, 'healthP50', 1],
+  [`GET /core/health/ during ${RENDERS_AT_ONCE} renders, p99 (ms)`, 'healthP99', 1],
+  [`${RENDERS_AT_ONCE} renders at once, wall (s)`, 'atOnceSeconds', 2],
+  [`service RSS after ${MEMORY_FIRST} renders (MB)`, 'rssFirstMb', 0],
+  [`service RSS after ${MEMORY_TOTAL} renders (MB)`, 'rssTotalMb', 0],
+  [`RSS growth, ${MEMORY_FIRST} → ${MEMORY_TOTAL} (MB)`, 'rssGrowthMb', 0],
+  ['render children at the end', 'renderChildren', 0],
+];
+
+// --- Main ------------------------------------------------------------------------------------------
+
+function ratio(value: number, ceiling: number): string {
+  return `${(value / ceiling).toFixed(2)}x`;
+}
+
+async function main(): Promise<void> {
+  const sample = JSON.parse(await readFile(RESUME_FILE, 'utf8')) as Resume;
+  const cv = twoPageCv(sample, new Engine());
+  console.log(`two-page CV: the sample with ${cv.work.length - sample.work.length} added roles (${cv.work.length} in all)`);
+
+  const api: Partial<Record<Layout['name'], ApiFigures>> = {};
+  let apiSkipped: string | undefined;
+  try {
+    await benchmarkLayouts(
+      async (layout) => {
+        const figures = await benchmarkApi(cv, (message) => (apiSkipped = message))(layout);
+        api[layout.name] = figures;
+        return figures;
+      },
+      API_TABLE,
+      { OVERLOAD_EVENT_LOOP_DELAY_MS: '0' },
+    );
+  } catch (error) {
+    if (!apiSkipped) throw error;
+    console.log(`API figures skipped: the documents routes did not answer as expected (${apiSkipped})`);
+  }
+
+  const engine = new Engine();
+  const templates = await templateNames();
+  const figures: TemplateFigures[] = [];
+  for (const [index, template] of templates.entries()) figures.push(await measureTemplate(template, cv, engine, 100_000 * (index + 1)));
+  const weasy = await measureWeasyPrint(cv);
+
+  const classic = figures.find((figure) => figure.template === PADDED_TEMPLATE);
+  if (!classic) throw new Error(`no ${PADDED_TEMPLATE} template`);
+  if (classic.pages !== TARGET_PAGES) throw new Error(`the padded CV has ${classic.pages} pages in ${PADDED_TEMPLATE}, not ${TARGET_PAGES}`);
+
+  console.log('');
+  const lines: string[][] = [];
+  for (const figure of figures) {
+    const ceilingPerSecond = (figure.poolSize * 1000) / figure.engineMs;
+    lines.push([`${figure.template} (${figure.pages} pages)`, 'ceiling: Typst engine alone, median (ms)', figure.engineMs.toFixed(1), '1.00x']);
+    lines.push(['', 'pool, 1 warm child, sequential, median (ms)', figure.poolMs.toFixed(1), ratio(figure.poolMs, figure.engineMs)]);
+    lines.push(['', `pool of ${figure.poolSize}, ${THROUGHPUT_CONCURRENCY} at once (documents/s)`, figure.poolPerSecond.toFixed(1), ratio(figure.poolPerSecond, ceilingPerSecond)]);
+  }
+  const ceiling = classic.engineMs;
+  if (typeof weasy === 'string') {
+    lines.push(['WeasyPrint', 'skipped: module not found', '-', '-']);
+  } else {
+    lines.push([`WeasyPrint ${weasy.version} (${weasy.pages} pages)`, 'same CV as HTML, warm, median (ms)', weasy.medianMs.toFixed(1), ratio(weasy.medianMs, ceiling)]);
+  }
+  for (const [name, result] of Object.entries(api)) {
+    lines.push([`API, ${name}`, `POST …/documents/ Prefer: wait, p50 (ms)`, result.postWaitP50.toFixed(1), ratio(result.postWaitP50, ceiling)]);
+  }
+  printColumns(['what', 'figure', 'value', `÷ ceiling`], lines, 2);
+  console.log(
+    `\nRatios: ms figures ÷ the template's engine median (WeasyPrint and the API ÷ ${PADDED_TEMPLATE}'s); documents/s ÷ (pool size × 1000 ÷ engine median), ` +
+      `as if each child rendered at the engine's pace. ${SEQUENTIAL_RUNS} documents after ${SEQUENTIAL_WARMUP} warm-ups; ${THROUGHPUT_DOCUMENTS} for the pool's rate; ` +
+      `${WEASYPRINT_RUNS} for WeasyPrint after ${WEASYPRINT_WARMUP}.`,
+  );
+  if (typeof weasy === 'string') console.log(`WeasyPrint skipped: ${weasy}`);
+}
+
+await main();
