@@ -575,7 +575,8 @@ function benchmarkApi(cv: Resume) {
       const duringSorted = ascending(during);
       const idleSorted = ascending(idle);
       console.log(
-        `${layout.name}: ${sequential.sorted.length} documents one after another, then ${RENDERS_AT_ONCE} at once in ${(atOnceMs / 1000).toFixed(1)} s ` +
+        `${layout.name}: first document ${String(firstDocument.pages)} pages, ${String(firstDocument.bytes)} bytes, text_recall ${String(firstDocument.text_recall)}; ` +
+          `${sequential.sorted.length} documents one after another, then ${RENDERS_AT_ONCE} at once in ${(atOnceMs / 1000).toFixed(1)} s ` +
           `(${during.length} health probes meanwhile), then ${MEMORY_TOTAL} distinct ones ${MEMORY_CONCURRENCY} at once; ${total.children} render children at the end`,
       );
       return {
