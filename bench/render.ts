@@ -400,6 +400,7 @@ interface ApiFigures {
   healthP99: number;
   healthIdleP99: number;
   atOnceSeconds: number;
+  rssIdleMb: number;
   rssFirstMb: number;
   rssTotalMb: number;
   rssGrowthMb: number;
@@ -537,6 +538,7 @@ function benchmarkApi(cv: Resume) {
     try {
       await app.listen({ host: '127.0.0.1', port: 0 });
       const baseUrl = `http://127.0.0.1:${(app.server.address() as AddressInfo).port}`;
+      const idleRss = serviceRss();
       const people = await Promise.all(Array.from({ length: PEOPLE }, () => newPerson(baseUrl)));
       const slots: Slot[] = [];
       for (let index = 0; index < RENDERS_AT_ONCE; index++) slots.push(await newSlot(baseUrl, people[index % PEOPLE] as string));
@@ -586,6 +588,7 @@ function benchmarkApi(cv: Resume) {
         healthP50: percentile(duringSorted, 50),
         healthP99: percentile(duringSorted, 99),
         atOnceSeconds: atOnceMs / 1000,
+        rssIdleMb: idleRss.mb,
         rssFirstMb: first.mb,
         rssTotalMb: total.mb,
         rssGrowthMb: total.mb - first.mb,
@@ -606,6 +609,7 @@ const API_TABLE: TableRow<ApiFigures>[] = [
   [`GET /core/health/ during ${RENDERS_AT_ONCE} renders, p50 (ms)`, 'healthP50', 1],
   [`GET /core/health/ during ${RENDERS_AT_ONCE} renders, p99 (ms)`, 'healthP99', 1],
   [`${RENDERS_AT_ONCE} renders at once, wall (s)`, 'atOnceSeconds', 2],
+  ['service RSS before any render (MB)', 'rssIdleMb', 0],
   [`service RSS after ${MEMORY_FIRST} renders (MB)`, 'rssFirstMb', 0],
   [`service RSS after ${MEMORY_TOTAL} renders (MB)`, 'rssTotalMb', 0],
   [`RSS growth, ${MEMORY_FIRST} → ${MEMORY_TOTAL} (MB)`, 'rssGrowthMb', 0],
