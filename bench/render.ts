@@ -524,8 +524,13 @@ function renderChildren(): number[] {
   return pids;
 }
 
-/** The service's resident memory: this process and its render children, and theirs alone. */
+/**
+ * The service's resident memory: this process and its render children, and theirs alone. Garbage is
+ * collected first when node runs with --expose-gc (as `npm run bench:render` does), so the figure is
+ * what is kept, not when the last collection happened to run.
+ */
 function serviceRss(): { mb: number; childrenMb: number; children: number } {
+  globalThis.gc?.();
   const children = renderChildren();
   const childrenMb = children.reduce((sum, pid) => sum + rssMb(pid), 0);
   return { mb: rssMb('self') + childrenMb, childrenMb, children: children.length };
