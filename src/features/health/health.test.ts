@@ -1,11 +1,12 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { eq, sql } from 'drizzle-orm';
+import { eq, isNotNull, sql } from 'drizzle-orm';
 import { jobs, queueProbes } from '../../infra/db/schema.js';
 import { buildApp } from '../../app.js';
 import { createFeatures } from '../../features.js';
 import { queueProbeKind } from './jobs.js';
 import { startWorker, type RunningWorker } from '../../process/worker-role.js';
 import { createTestApp, storageTargets, type TestApp } from '../../../test/support/harness.js';
+import { waitFor } from '../../../test/support/wait-for.js';
 
 // Every suite has an app of its own, and three of them wait out a check's time limit: the suites run side
 // by side. The tests within a suite build on one another, so they run in order.
@@ -81,6 +82,28 @@ for (const target of storageTargets()) {
       expect(body.services.queue).toBe('unhealthy');
       const [probe] = await testApp.services.database.db.select().from(queueProbes);
       expect(probe?.completedAt).toBeNull();
+    });
+
+    it.sequential('answers at once from a probe seen within a minute while a new one travels, and waits once it is older', async () => {
+      const db = testApp.services.database.db;
+      const answer = async () => {
+        // A process of its own each time: it knows only what the probes table says.
+        const process = await buildApp(testApp.services, createFeatures(testApp.services));
+        try {
+          return (await process.inject({ method: 'GET', url: '/core/health/' })).json<{ services: Record<string, string> }>().services.queue;
+        } finally {
+          await process.close();
+        }
+      };
+      // A probe went through half a minute ago: a queue busy with other jobs is not a broken one.
+      await db.update(queueProbes).set({ completedAt: sql`now() - interval '30 seconds'` });
+      const probesBefore = (await db.select().from(queueProbes)).length;
+      expect(await answer()).toBe('healthy');
+      // ...and a new probe was sent behind the answer, for the next checks.
+      await waitFor(async () => (await db.select().from(queueProbes)).length > probesBefore, 5000, 'a probe sent in the background');
+      // Two minutes without a probe: the check waits for one, and none comes.
+      await db.update(queueProbes).set({ completedAt: sql`now() - interval '2 minutes'` }).where(isNotNull(queueProbes.completedAt));
+      expect(await answer()).toBe('unhealthy');
     });
   });
 }
