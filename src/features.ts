@@ -15,6 +15,7 @@ import { createImprover } from './features/improvements/create-improver.js';
 import type { Improver } from './features/improvements/improver.js';
 import { improvementJob } from './features/improvements/jobs.js';
 import { documentJob } from './features/documents/jobs.js';
+import { pdfTextReader } from './features/documents/render-cv-document.js';
 import { DocumentService } from './features/documents/service.js';
 import { TemplatePreviews } from './features/documents/template-previews.js';
 import { ImprovementService } from './features/improvements/service.js';
@@ -84,7 +85,7 @@ export function createFeatures(services: Services): Features {
       passwordResetMailJob({ database, users, mailer, secretKey, frontendUrl: config.frontendUrl }),
       extractionJob({ database, blobs, cpu, logger, timeoutMs: config.extractionTimeoutSeconds * 1000 }),
       improvementJob({ database, questionnaires, improver, logger }),
-      documentJob({ database, blobs, questionnaires, logger, renderer }),
+      documentJob({ database, blobs, questionnaires, logger, renderer, readPdfText: pdfTextReader(cpu) }),
     ],
     periodicTasks: [
       { name: 'delete expired login counters', intervalMs: 10 * 60 * 1000, run: () => deleteExpiredAttempts(database.db) },

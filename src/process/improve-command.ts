@@ -10,6 +10,7 @@ import { createImprover } from '../features/improvements/create-improver.js';
 import { improveCv, type ImprovementOutcome } from '../features/improvements/improve-cv.js';
 import { sanitiseParagraphs } from '../features/questionnaires/sanitise.js';
 import { readCv } from '../infra/cpu/read-cv-task.js';
+import { extractDocument } from '../infra/extract/extract-document.js';
 import { defaultExtractionLimits } from '../infra/extract/extraction.js';
 import { TypstRenderPool } from '../infra/pdf/typst-pool.js';
 import type { JsonResume } from '../resume/json-resume.js';
@@ -87,7 +88,7 @@ export async function runImproveCommand(options: ImproveCommandOptions, config: 
   let document: RenderedDocument;
   try {
     document = await renderCvDocument(
-      { renderer },
+      { renderer, readPdfText: async (pdf) => textOf(await extractDocument(pdf.slice())) },
       outcome.resume,
       template,
       documentLayoutOf({ ...(options.maxPages === undefined ? {} : { max_pages: options.maxPages }) }),
@@ -107,6 +108,11 @@ async function readInput(path: string, what: string): Promise<Buffer> {
   } catch (error) {
     throw new CommandError(`The ${what} ${path} could not be read: ${(error as NodeJS.ErrnoException).code ?? String(error)}.`);
   }
+}
+
+function textOf(outcome: Awaited<ReturnType<typeof extractDocument>>): string {
+  if (!outcome.ok) throw new Error(`The rendered PDF could not be read back (${outcome.code}): ${outcome.message}`);
+  return outcome.text;
 }
 
 function firstLine(text: string): string {

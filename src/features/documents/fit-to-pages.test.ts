@@ -29,7 +29,6 @@ function counting(renderer: PdfRenderer): PdfRenderer & { inputs: RenderInput[] 
     inputs,
     render: (input, options) => (inputs.push(input), renderer.render(input, options)),
     renderPreview: (input, options) => renderer.renderPreview(input, options),
-    readText: (pdf, options) => renderer.readText(pdf, options),
     close: () => renderer.close(),
   };
 }

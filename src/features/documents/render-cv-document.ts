@@ -1,3 +1,5 @@
+import type { CpuPool } from '../../infra/cpu/cpu-pool.js';
+import { defaultExtractionLimits } from '../../infra/extract/extraction.js';
 import type { PdfRenderer, TemplateOptions } from '../../infra/pdf/pdf-renderer.js';
 import { defaultTemplateOptions } from '../../infra/pdf/pdf-renderer.js';
 import { guessCvLanguage } from '../../infra/pdf/cv-language.js';
@@ -6,9 +8,10 @@ import { fitToPages, type DroppedItem } from './fit-to-pages.js';
 import type { DocumentLayout } from './rules.js';
 import { checkTextLayer } from './text-check.js';
 
-/** What rendering a document needs: the renderer, which also reads a PDF's text back. */
+/** What rendering a document needs: the renderer, and a reader of a PDF's text (off the main thread). */
 export interface DocumentRendering {
   renderer: PdfRenderer;
+  readPdfText(pdf: Uint8Array, signal?: AbortSignal): Promise<string>;
 }
 
 export interface DocumentWarning {
@@ -27,6 +30,15 @@ export interface RenderedDocument {
   warnings: DocumentWarning[];
   dropped: DroppedItem[];
   renderMs: number;
+}
+
+/** Reads a PDF's text in the CPU pool's threads: a render's check must not hold up the event loop. */
+export function pdfTextReader(cpu: CpuPool): DocumentRendering['readPdfText'] {
+  return async (pdf, signal) => {
+    const reading = await cpu.run('readPdfText', [pdf, defaultExtractionLimits], signal ? { signal } : {});
+    if (!reading.ok) throw new Error(`The rendered PDF could not be read back (${reading.code}): ${reading.message}`);
+    return reading.text;
+  };
 }
 
 /** How many missing words a `text_loss` warning lists. */
@@ -51,7 +63,7 @@ export async function renderCvDocument(rendering: DocumentRendering, resume: Jso
       ? { rendered: await rendering.renderer.render(input, { signal }), options, dropped: [], fits: true, data: resume }
       : await fitToPages(rendering.renderer, input, layout.maxPages, { signal });
   const renderMs = performance.now() - started;
-  const text = await rendering.renderer.readText(fitted.rendered.pdf, { signal });
+  const text = await rendering.readPdfText(fitted.rendered.pdf, signal);
   const check = checkTextLayer(fitted.data, text);
   const warnings: DocumentWarning[] = [];
   if (check.missing.length > 0) {

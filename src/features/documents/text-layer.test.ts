@@ -3,6 +3,8 @@ import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { packageRoot } from '../../paths.js';
+import { CpuPool } from '../../infra/cpu/cpu-pool.js';
+import { defaultExtractionLimits } from '../../infra/extract/extraction.js';
 import { TypstRenderPool } from '../../infra/pdf/typst-pool.js';
 import type { JsonResume } from '../../resume/json-resume.js';
 import { checkTextLayer } from './text-check.js';
@@ -49,12 +51,17 @@ const cvs: [string, JsonResume][] = [
 
 describe('the text layer of every template', () => {
   const renderer = new TypstRenderPool({ size: 2 });
-  afterAll(() => renderer.close());
+  const cpu = new CpuPool({ maxThreads: 2 });
+  afterAll(async () => {
+    await renderer.close();
+    await cpu.close();
+  });
 
-  // Read back in a render child, as documents are after every render.
   async function renderedText(template: string, cv: JsonResume): Promise<string> {
     const { pdf } = await renderer.render({ template, data: cv });
-    return renderer.readText(pdf);
+    const reading = await cpu.run('readPdfText', [pdf, defaultExtractionLimits]);
+    if (!reading.ok) throw new Error(`${reading.code}: ${reading.message}`);
+    return reading.text;
   }
 
   it('covers at least the classic template', () => {

@@ -3,17 +3,20 @@ import { Piscina } from 'piscina';
 import { siblingModulePath } from '../../paths.js';
 import type { probe } from './cpu-tasks.js';
 import type { readCv } from './read-cv-task.js';
+import type { readPdfText } from './read-pdf-text-task.js';
 
 /** The tasks a thread can run, each with the module that holds it. */
 interface CpuTasks {
   probe: typeof probe;
   readCv: typeof readCv;
+  readPdfText: typeof readPdfText;
 }
 type CpuTaskName = keyof CpuTasks;
 
 const taskModules: Record<CpuTaskName, string> = {
   probe: 'cpu-tasks',
   readCv: 'read-cv-task',
+  readPdfText: 'read-pdf-text-task',
 };
 
 /** A pool of worker threads for CPU-heavy work (text extraction, parsing). */
@@ -25,6 +28,7 @@ export class CpuPool {
     this.files = {
       probe: siblingModulePath(import.meta.url, taskModules.probe),
       readCv: siblingModulePath(import.meta.url, taskModules.readCv),
+      readPdfText: siblingModulePath(import.meta.url, taskModules.readPdfText),
     };
     this.pool = new Piscina({
       filename: this.files.probe,

@@ -53,8 +53,6 @@ export interface PdfRenderer {
   render(input: RenderInput, options?: RenderOptions): Promise<RenderedPdf>;
   /** Renders page 1 of a document as a PNG; rejects with a `RenderError`. */
   renderPreview(input: RenderInput, options: PreviewOptions): Promise<RenderedPreview>;
-  /** A PDF's text as a PDF reader gives it: what software that reads CVs sees of a render. */
-  readText(pdf: Uint8Array, options?: RenderOptions): Promise<string>;
   /** Stops accepting renders and ends the processes behind the renderer. */
   close(): Promise<void>;
 }

@@ -1,11 +1,8 @@
 // The child process behind `TypstRenderPool`: one Typst compiler, reused across renders, so fonts are
 // loaded once and repeated layout is memoised. Its memory only grows, which is why the pool retires it.
 import { readFileSync } from 'node:fs';
-import { setPriority } from 'node:os';
 import { NodeCompiler, type NodeTypstDocument } from '@myriaddreamin/typst-ts-node-compiler';
 import { Resvg } from '@resvg/resvg-js';
-import { extractDocument } from '../extract/extract-document.js';
-import { defaultExtractionLimits } from '../extract/extraction.js';
 
 /** What a render gives: the whole document as PDF, or its first page as a PNG this many pixels wide. */
 export type ChildOutput = { format: 'pdf' } | { format: 'png'; widthPx: number };
@@ -19,25 +16,11 @@ export interface ChildRenderRequest {
   output: ChildOutput;
 }
 
-/** A job from the pool: read a rendered PDF's text back, as software that reads CVs would. */
-export interface ChildReadRequest {
-  type: 'read';
-  id: number;
-  pdf: Uint8Array;
-}
-
-export type ChildRequest = ChildRenderRequest | ChildReadRequest;
-
 /** What the child says: ready once, then one answer per job, each with the child's resident memory. */
 export type ChildMessage =
   | { type: 'ready'; rssBytes: number }
   | { type: 'rendered'; id: number; bytes: Uint8Array; pages: number; heightPx?: number; rssBytes: number }
-  | { type: 'read'; id: number; text: string; rssBytes: number }
   | { type: 'failed'; id: number; message: string; rssBytes: number };
-
-// Rendering is batch work: below the API's priority, so requests stay quick while many documents render.
-const BATCH_NICENESS = 10;
-setPriority(BATCH_NICENESS);
 
 // Started with the templates folder, then the font files to load, as its arguments.
 const [templatesDir, ...fontPaths] = process.argv.slice(2);
@@ -62,12 +45,6 @@ function render(request: ChildRenderRequest): ChildMessage {
   }
   const pdf = asBytes(compiler.pdf(document));
   return { type: 'rendered', id: request.id, bytes: pdf, pages: document.numOfPages, rssBytes: process.memoryUsage.rss() };
-}
-
-async function read(request: ChildReadRequest): Promise<ChildMessage> {
-  const outcome = await extractDocument(request.pdf, defaultExtractionLimits);
-  if (!outcome.ok) return { type: 'failed', id: request.id, message: `The PDF's text could not be read (${outcome.code}): ${outcome.message}`, rssBytes: process.memoryUsage.rss() };
-  return { type: 'read', id: request.id, text: outcome.text, rssBytes: process.memoryUsage.rss() };
 }
 
 function asBytes(buffer: Buffer): Uint8Array {
@@ -108,17 +85,11 @@ function answer(message: ChildMessage): void {
   process.send?.(message);
 }
 
-process.on('message', (request: ChildRequest) => {
-  const failed = (error: unknown) => answer({ type: 'failed', id: request.id, message: error instanceof Error ? error.message : String(error), rssBytes: process.memoryUsage.rss() });
-  // One job at a time: the pool sends the next only after this one's answer.
-  if (request.type === 'read') {
-    read(request).then(answer, failed);
-    return;
-  }
+process.on('message', (request: ChildRenderRequest) => {
   try {
     answer(render(request));
   } catch (error) {
-    failed(error);
+    answer({ type: 'failed', id: request.id, message: error instanceof Error ? error.message : String(error), rssBytes: process.memoryUsage.rss() });
   }
 });
 // The pool closing its end of the channel is the signal to stop.

@@ -1,4 +1,3 @@
-import { readFileSync } from 'node:fs';
 import { cp, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -33,17 +32,6 @@ describe('TypstRenderPool with the classic template', () => {
     for (const job of sample.work) {
       expect(text).toMatch(wordsInOrder(job.name));
       for (const highlight of job.highlights) expect(text).toMatch(wordsInOrder(highlight));
-    }
-  });
-
-  it('reads a render back in its children, which run below the API’s priority', async () => {
-    const { pdf } = await pool.render({ template: 'classic', data: sample });
-    expect(await pool.readText(pdf)).toBe(await pdfText(pdf));
-    await expect(pool.readText(new TextEncoder().encode('%PDF-1.7 not really'))).rejects.toMatchObject({ code: 'render_failed', message: /could not be read/ });
-    for (const { pid } of pool.processes()) {
-      // The 19th field of /proc/<pid>/stat is the niceness.
-      const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-      expect(Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[16])).toBe(10);
     }
   });
 

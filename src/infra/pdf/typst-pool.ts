@@ -15,7 +15,7 @@ import {
 import { bundledFonts, describeCharacters, FontCoverage, printedText, type FontSet } from './fonts.js';
 import { cvDirection } from './text-direction.js';
 import { guessCvLanguage } from './cv-language.js';
-import type { ChildMessage, ChildOutput, ChildRequest } from './typst-child.js';
+import type { ChildMessage, ChildOutput, ChildRenderRequest } from './typst-child.js';
 
 /** The names under which templates read their inputs: `json(bytes(sys.inputs.cv))` and the like. */
 export const templateInputs = {
@@ -57,16 +57,19 @@ const defaults = {
 
 const templateNamePattern = /^[a-z][a-z0-9-]{0,63}$/;
 
-/** What a child gives back for a job: a render's bytes, page count and PNG height, or a PDF's text. */
-type JobResult = Extract<ChildMessage, { type: 'rendered' } | { type: 'read' }>;
-
-/** A job's work, as the child is asked for it (the id is added when it is sent). */
-type JobWork = { type: 'render'; templatePath: string; inputs: Record<string, string>; output: ChildOutput } | { type: 'read'; pdf: Uint8Array };
+/** What a child gives back for a job: the output's bytes, the page count, and a PNG's height. */
+interface JobResult {
+  bytes: Uint8Array;
+  pages: number;
+  heightPx?: number;
+}
 
 const previewWidthPx = { min: 16, max: 4000 };
 
 interface Job {
-  work: JobWork;
+  templatePath: string;
+  inputs: Record<string, string>;
+  output: ChildOutput;
   attempts: number;
   settled: boolean;
   resolve: (result: JobResult) => void;
@@ -104,19 +107,8 @@ export class TypstRenderPool implements PdfRenderer {
   }
 
   async render(input: RenderInput, options: RenderOptions = {}): Promise<RenderedPdf> {
-    const { bytes, pages } = rendered(await this.run(input, { format: 'pdf' }, options));
+    const { bytes, pages } = await this.run(input, { format: 'pdf' }, options);
     return { pdf: bytes, pages };
-  }
-
-  /**
-   * A PDF's text as a PDF reader gives it, read in a render child: the check after a render runs
-   * there too, at the children's lower priority, not in the process that answers requests.
-   */
-  async readText(pdf: Uint8Array, options: RenderOptions = {}): Promise<string> {
-    if (this.closed) throw new RenderError('renderer_closed', 'The renderer is closed.');
-    const result = await this.enqueue({ type: 'read', pdf }, options.signal);
-    if (result.type !== 'read') throw new RenderError('render_failed', 'The renderer answered a read with a render.');
-    return result.text;
   }
 
   /** Page 1 as a PNG, drawn in the child from the compiler's SVG (glyphs as paths, so no font lookup). */
@@ -125,7 +117,7 @@ export class TypstRenderPool implements PdfRenderer {
     if (!Number.isInteger(widthPx) || widthPx < previewWidthPx.min || widthPx > previewWidthPx.max) {
       throw new RenderError('render_failed', `A preview is ${previewWidthPx.min} to ${previewWidthPx.max} pixels wide, not ${widthPx}.`);
     }
-    const { bytes, pages, heightPx } = rendered(await this.run(input, { format: 'png', widthPx }, options));
+    const { bytes, pages, heightPx } = await this.run(input, { format: 'png', widthPx }, options);
     return { png: bytes, pages, widthPx, heightPx: heightPx ?? 0 };
   }
 
@@ -139,14 +131,9 @@ export class TypstRenderPool implements PdfRenderer {
     refuseMissingGlyphs(coverage, input.data);
     if (signal?.aborted) throw new RenderError('render_aborted', 'The render was aborted.');
     const inputs = typstInputs(input, this.options.fonts);
-    return this.enqueue({ type: 'render', templatePath: join(this.options.templatesDir, `${input.template}.typ`), inputs, output }, signal);
-  }
-
-  private enqueue(work: JobWork, signal: AbortSignal | undefined): Promise<JobResult> {
-    if (signal?.aborted) return Promise.reject(new RenderError('render_aborted', 'The render was aborted.'));
     return new Promise<JobResult>((resolve, reject) => {
       const onAbort = (): void => {
-        // A job in flight runs to its end (a compile cannot be interrupted) and its answer is dropped.
+        // A render in flight runs to its end (a compile cannot be interrupted) and its answer is dropped.
         const queued = this.queue.indexOf(job);
         if (queued >= 0) this.queue.splice(queued, 1);
         settle(() => reject(new RenderError('render_aborted', 'The render was aborted.')));
@@ -158,10 +145,12 @@ export class TypstRenderPool implements PdfRenderer {
         finish();
       };
       const job: Job = {
-        work,
+        templatePath: join(this.options.templatesDir, `${input.template}.typ`),
+        inputs,
+        output,
         attempts: 0,
         settled: false,
-        resolve: (result) => settle(() => resolve(result)),
+        resolve: (rendered) => settle(() => resolve(rendered)),
         reject: (error) => settle(() => reject(error)),
       };
       signal?.addEventListener('abort', onAbort, { once: true });
@@ -216,7 +205,7 @@ export class TypstRenderPool implements PdfRenderer {
     job.attempts++;
     const timer = setTimeout(() => this.timeOut(child), this.options.timeoutMs);
     child.job = { id, job, timer };
-    const request: ChildRequest = { ...job.work, id };
+    const request: ChildRenderRequest = { type: 'render', id, templatePath: job.templatePath, inputs: job.inputs, output: job.output };
     child.process.send(request);
   }
 
@@ -245,8 +234,8 @@ export class TypstRenderPool implements PdfRenderer {
     clearTimeout(current.timer);
     child.job = undefined;
     child.renders++;
-    if (message.type === 'rendered' || message.type === 'read') {
-      current.job.resolve(message);
+    if (message.type === 'rendered') {
+      current.job.resolve({ bytes: message.bytes, pages: message.pages, heightPx: message.heightPx });
       this.options.onRendered?.({ pid: child.pid, rssBytes: message.rssBytes, renders: child.renders });
     } else {
       current.job.reject(new RenderError('render_failed', message.message));
@@ -287,11 +276,6 @@ export class TypstRenderPool implements PdfRenderer {
     child.process.kill(signal);
     await exited;
   }
-}
-
-function rendered(result: JobResult): Extract<JobResult, { type: 'rendered' }> {
-  if (result.type !== 'rendered') throw new RenderError('render_failed', 'The renderer answered a render with a read.');
-  return result;
 }
 
 // Typst draws a character no font has as an empty box and says nothing: refuse such a CV instead.
