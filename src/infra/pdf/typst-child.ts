@@ -1,6 +1,7 @@
 // The child process behind `TypstRenderPool`: one Typst compiler, reused across renders, so fonts are
 // loaded once and repeated layout is memoised. Its memory only grows, which is why the pool retires it.
 import { readFileSync } from 'node:fs';
+import { setPriority } from 'node:os';
 import { NodeCompiler, type NodeTypstDocument } from '@myriaddreamin/typst-ts-node-compiler';
 import { Resvg } from '@resvg/resvg-js';
 
@@ -21,6 +22,10 @@ export type ChildMessage =
   | { type: 'ready'; rssBytes: number }
   | { type: 'rendered'; id: number; bytes: Uint8Array; pages: number; heightPx?: number; rssBytes: number }
   | { type: 'failed'; id: number; message: string; rssBytes: number };
+
+// Rendering is batch work: below the API's priority, so requests stay quick while many documents render.
+const BATCH_NICENESS = 10;
+setPriority(BATCH_NICENESS);
 
 // Started with the templates folder, then the font files to load, as its arguments.
 const [templatesDir, ...fontPaths] = process.argv.slice(2);

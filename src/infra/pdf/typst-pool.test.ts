@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { cp, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -32,6 +33,15 @@ describe('TypstRenderPool with the classic template', () => {
     for (const job of sample.work) {
       expect(text).toMatch(wordsInOrder(job.name));
       for (const highlight of job.highlights) expect(text).toMatch(wordsInOrder(highlight));
+    }
+  });
+
+  it('runs its children below the API’s priority', async () => {
+    await pool.render({ template: 'classic', data: sample });
+    for (const { pid } of pool.processes()) {
+      // The 19th field of /proc/<pid>/stat is the niceness.
+      const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+      expect(Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[16])).toBe(10);
     }
   });
 
