@@ -23,8 +23,9 @@ import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { once } from 'node:events';
 import { readdirSync, readFileSync } from 'node:fs';
-import { readdir, readFile } from 'node:fs/promises';
+import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
 import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { NodeCompiler } from '@myriaddreamin/typst-ts-node-compiler';
@@ -33,7 +34,22 @@ import { bundledFonts } from '../src/infra/pdf/fonts.js';
 import { TypstRenderPool, typstInputs } from '../src/infra/pdf/typst-pool.js';
 import { packageRoot } from '../src/paths.js';
 import { startWorker } from '../src/process/worker-role.js';
-import { ascending, benchmarkLayouts, percentile, printColumns, runConcurrently, timeSequential, type Layout, type TableRow } from './support.js';
+import { buildService, Cleanup, cleanUpOnSignals, listeningAddress, READY, Run, waitUntilHealthy, type LoggedChild } from './service-process.js';
+import {
+  ascending,
+  BENCH_SECRET_KEY,
+  benchmarkLayouts,
+  benchRedis,
+  createBenchDatabase,
+  deleteRedisKeys,
+  percentile,
+  printColumns,
+  runConcurrently,
+  scaleOutProblem,
+  timeSequential,
+  type Layout,
+  type TableRow,
+} from './support.js';
 
 const TEMPLATES_DIR = path.join(packageRoot, 'src', 'templates');
 const RESUME_FILE = path.join(packageRoot, 'test/fixtures/cvs/jsonresume_sample.resume.json');
@@ -611,8 +627,8 @@ const API_TABLE: TableRow<ApiFigures>[] = [
   [`POST …/documents/ Prefer: wait, p50 (ms)`, 'postWaitP50', 1],
   [`POST …/documents/ Prefer: wait, p99 (ms)`, 'postWaitP99', 1],
   ['GET /core/health/ idle, p99 (ms)', 'healthIdleP99', 1],
-  [`GET /core/health/ during ${RENDERS_AT_ONCE} renders, p50 (ms)`, 'healthP50', 1],
-  [`GET /core/health/ during ${RENDERS_AT_ONCE} renders, p99 (ms)`, 'healthP99', 1],
+  [`GET /core/health/ during ${RENDERS_AT_ONCE} renders, p50 (ms)*`, 'healthP50', 1],
+  [`GET /core/health/ during ${RENDERS_AT_ONCE} renders, p99 (ms)*`, 'healthP99', 1],
   [`${RENDERS_AT_ONCE} renders at once, wall (s)`, 'atOnceSeconds', 2],
   ['service RSS before any render (MB)', 'rssIdleMb', 0],
   [`service RSS after ${MEMORY_FIRST} renders (MB)`, 'rssFirstMb', 0],
@@ -621,6 +637,106 @@ const API_TABLE: TableRow<ApiFigures>[] = [
   [`of which render children after ${MEMORY_TOTAL} (MB)`, 'childrenRssMb', 0],
   ['render children at the end', 'renderChildren', 0],
 ];
+
+// --- The service in processes of its own ------------------------------------------------------------
+
+interface ServiceHealthFigures {
+  healthP50: number;
+  healthP99: number;
+  probes: number;
+  atOnceSeconds: number;
+}
+
+/**
+ * Health while RENDERS_AT_ONCE documents render, with the built service in processes of its own, as
+ * deployed (`serve --with-worker` embedded; `migrate`, `worker` and `serve` in scale-out): here the
+ * figures above share one event loop with the benchmark's own HTTP client, which is no service's lot.
+ */
+async function healthInOwnProcesses(run: Run, layout: Layout['name'], cv: Resume, scaleOut?: { databaseUrl: string; redis: { url: string; keyPrefix: string } }): Promise<ServiceHealthFigures> {
+  const started: LoggedChild[] = [];
+  try {
+    let api: LoggedChild;
+    if (layout === 'embedded') {
+      api = await run.startService('embedded', ['serve', '--with-worker'], { DATA_DIR: path.join(run.dir, 'embedded-data'), PORT: '0' });
+      started.push(api);
+    } else {
+      if (!scaleOut) throw new Error('the scale-out layout needs PostgreSQL and Redis');
+      const env = {
+        DATABASE_URL: scaleOut.databaseUrl,
+        REDIS_URL: scaleOut.redis.url,
+        REDIS_KEY_PREFIX: scaleOut.redis.keyPrefix,
+        SECRET_KEY: BENCH_SECRET_KEY,
+        DATA_DIR: path.join(run.dir, 'scale-out-files'),
+        PORT: '0',
+      };
+      await (await run.startService('scale-out-migrate', ['migrate'], env)).waitForSuccess();
+      const worker = await run.startService('scale-out-worker', ['worker'], env);
+      started.push(worker);
+      await worker.waitForLog(READY);
+      api = await run.startService('scale-out-serve', ['serve'], env);
+      started.push(api);
+    }
+    const baseUrl = await listeningAddress(api);
+    await api.waitForLog(READY);
+    await waitUntilHealthy(baseUrl);
+    const person = await newPerson(baseUrl);
+    const slots: Slot[] = [];
+    for (let index = 0; index < RENDERS_AT_ONCE; index++) slots.push(await newSlot(baseUrl, person));
+    await renderThroughApi(baseUrl, slots[0] as Slot, cv, 0, PREFER_WAIT_SECONDS);
+
+    const during: number[] = [];
+    let rendering = true;
+    const begun = performance.now();
+    const renders = renderInLanes(baseUrl, slots, RENDERS_AT_ONCE, cv, 1, RENDERS_AT_ONCE).finally(() => (rendering = false));
+    const probe = (async () => {
+      while (rendering) {
+        during.push(await elapsedMs(() => call(baseUrl, 'GET', '/core/health/', 200)));
+        await sleep(10);
+      }
+    })();
+    await Promise.all([renders, probe]);
+    const sorted = ascending(during);
+    return { healthP50: percentile(sorted, 50), healthP99: percentile(sorted, 99), probes: sorted.length, atOnceSeconds: (performance.now() - begun) / 1000 };
+  } finally {
+    for (const child of started.reverse()) await child.stop();
+  }
+}
+
+async function benchmarkOwnProcesses(cv: Resume): Promise<Partial<Record<Layout['name'], ServiceHealthFigures>>> {
+  await buildService();
+  const cleanup = new Cleanup();
+  cleanUpOnSignals(cleanup);
+  const figures: Partial<Record<Layout['name'], ServiceHealthFigures>> = {};
+  try {
+    const dir = await mkdtemp(path.join(tmpdir(), 'cvimprover-bench-render-'));
+    cleanup.add(`the directory ${dir}`, () => rm(dir, { recursive: true, force: true }));
+    const run = new Run(dir, cleanup);
+    figures.embedded = await healthInOwnProcesses(run, 'embedded', cv);
+    if (!(await scaleOutProblem())) {
+      const database = await createBenchDatabase();
+      cleanup.add('the database', () => database.drop());
+      const redis = benchRedis();
+      cleanup.add(`the Redis keys ${redis.keyPrefix}:*`, () => deleteRedisKeys(redis.keyPrefix));
+      figures['scale-out'] = await healthInOwnProcesses(run, 'scale-out', cv, { databaseUrl: database.url, redis });
+    }
+  } finally {
+    await cleanup.run();
+  }
+  return figures;
+}
+
+function printOwnProcesses(figures: Partial<Record<Layout['name'], ServiceHealthFigures>>): void {
+  console.log('');
+  const lines = Object.entries(figures).map(([name, figure]) => [
+    name,
+    figure.healthP50.toFixed(1),
+    figure.healthP99.toFixed(1),
+    String(figure.probes),
+    figure.atOnceSeconds.toFixed(2),
+  ]);
+  printColumns(['service in its own processes', `health p50 during ${RENDERS_AT_ONCE} renders (ms)`, 'health p99 (ms)', 'health calls', `${RENDERS_AT_ONCE} renders, wall (s)`], lines);
+  console.log('* above: the service in the benchmark\'s own process, sharing its event loop with the benchmark\'s HTTP client.');
+}
 
 // --- Main ------------------------------------------------------------------------------------------
 
@@ -652,6 +768,8 @@ async function main(): Promise<void> {
     API_TABLE,
     { OVERLOAD_EVENT_LOOP_DELAY_MS: '0' },
   );
+
+  printOwnProcesses(await benchmarkOwnProcesses(cv));
 
   const engine = new Engine();
   const figures: TemplateFigures[] = [];

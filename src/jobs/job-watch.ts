@@ -5,6 +5,11 @@ export const JOB_CHANGED_TOPIC = 'job';
 
 /** How often a waiter looks at the row when no announcement comes (a lost message, a bus that is down). */
 const POLL_MS = 250;
+/**
+ * A waiter that keeps finding nothing new looks less and less often, up to this: announcements are
+ * what wakes it, and a hundred waiters polling every 250 ms would cost the database 400 reads a second.
+ */
+const MAX_POLL_MS = 2000;
 
 /**
  * Lets a request wait for a job's row to change: woken by the workers' announcements on the bus,
@@ -24,27 +29,29 @@ export class JobWatch {
   }
 
   /**
-   * Resolves when the job may have changed: on an announcement, after `maxWaitMs` or the poll
-   * interval, whichever is sooner, or at once when `signal` aborts.
+   * Resolves when the job may have changed: on an announcement (with true), after `maxWaitMs` (at most
+   * MAX_POLL_MS), or at once when `signal` aborts.
    */
-  nextChange(jobId: string, maxWaitMs = POLL_MS, signal?: AbortSignal): Promise<void> {
+  nextChange(jobId: string, maxWaitMs = POLL_MS, signal?: AbortSignal): Promise<boolean> {
     return new Promise((resolve) => {
       let waiting = this.waiters.get(jobId);
       if (!waiting) {
         waiting = new Set();
         this.waiters.set(jobId, waiting);
       }
-      const done = () => {
+      const finish = (announced: boolean) => {
         clearTimeout(timer);
-        signal?.removeEventListener('abort', done);
+        signal?.removeEventListener('abort', unannounced);
         const set = this.waiters.get(jobId);
-        set?.delete(done);
+        set?.delete(announce);
         if (set?.size === 0) this.waiters.delete(jobId);
-        resolve();
+        resolve(announced);
       };
-      const timer = setTimeout(done, Math.max(0, Math.min(maxWaitMs, POLL_MS)));
-      signal?.addEventListener('abort', done, { once: true });
-      waiting.add(done);
+      const announce = () => finish(true);
+      const unannounced = () => finish(false);
+      const timer = setTimeout(unannounced, Math.max(0, Math.min(maxWaitMs, MAX_POLL_MS)));
+      signal?.addEventListener('abort', unannounced, { once: true });
+      waiting.add(announce);
     });
   }
 
@@ -61,10 +68,12 @@ export class JobWatch {
     const deadline = Date.now() + waitMs;
     let current = first;
     let jobId = subject.jobId();
+    let pollMs = POLL_MS;
     while (!subject.settled(current) && jobId && !signal?.aborted) {
       const left = deadline - Date.now();
       if (left <= 0) break;
-      await this.nextChange(jobId, left, signal);
+      const announced = await this.nextChange(jobId, Math.min(left, pollMs), signal);
+      pollMs = announced ? POLL_MS : Math.min(pollMs * 2, MAX_POLL_MS);
       current = await subject.read();
       jobId = subject.jobId();
     }

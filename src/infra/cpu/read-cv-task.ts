@@ -1,6 +1,7 @@
 import { extractDocument } from '../extract/extract-document.js';
 import type { ExtractionFailure, ExtractionLimits, ExtractionSource } from '../extract/extraction.js';
 import { parseResume, type ParsedCv } from '../../resume/parse-resume.js';
+import './batch-priority.js';
 
 // A module of its own, loaded by a worker thread only when it first reads a CV: pdf.js, mammoth and
 // OCR take a while to load, and a thread that only answers health probes should not wait for them.

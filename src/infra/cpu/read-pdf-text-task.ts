@@ -1,5 +1,6 @@
 import { extractDocument } from '../extract/extract-document.js';
 import type { ExtractionFailure, ExtractionLimits } from '../extract/extraction.js';
+import './batch-priority.js';
 
 // A module of its own, loaded by a worker thread only when it first reads a PDF (pdf.js takes a while to load).
 

@@ -1,9 +1,9 @@
 // The child process behind `TypstRenderPool`: one Typst compiler, reused across renders, so fonts are
 // loaded once and repeated layout is memoised. Its memory only grows, which is why the pool retires it.
 import { readFileSync } from 'node:fs';
-import { setPriority } from 'node:os';
 import { NodeCompiler, type NodeTypstDocument } from '@myriaddreamin/typst-ts-node-compiler';
 import { Resvg } from '@resvg/resvg-js';
+import { runAsBatchWork } from '../cpu/batch-priority.js';
 
 /** What a render gives: the whole document as PDF, or its first page as a PNG this many pixels wide. */
 export type ChildOutput = { format: 'pdf' } | { format: 'png'; widthPx: number };
@@ -24,8 +24,7 @@ export type ChildMessage =
   | { type: 'failed'; id: number; message: string; rssBytes: number };
 
 // Rendering is batch work: below the API's priority, so requests stay quick while many documents render.
-const BATCH_NICENESS = 10;
-setPriority(BATCH_NICENESS);
+runAsBatchWork();
 
 // Started with the templates folder, then the font files to load, as its arguments.
 const [templatesDir, ...fontPaths] = process.argv.slice(2);
