@@ -16,6 +16,11 @@
 //    compiler of its own, so the memory is the service's and the benchmark's HTTP client's alone; the
 //    scale-out layout runs after the embedded one in the same process, with what the heap kept of it.
 //    The pool replaces a child after 200 renders, so 2000 renders go through several children.
+// 5. Health again, with the built service in processes of its own as deployed (embedded `serve
+//    --with-worker`; scale-out `migrate`, `worker`, `serve`): 100 documents asked for without waiting
+//    (202 each), health's p99 while those requests arrive, then its p50 and p99 while they render; and
+//    the resident memory of the service's processes and their render children after those first 100
+//    distinct renders and after 2000.
 //
 // Every document differs from the one before by one word (the compiler memoises layout, so repeating
 // one document would measure its cache). No figure is asserted: the machine is shared and noisy.
@@ -526,18 +531,23 @@ function readProcFile(file: string): string | undefined {
   }
 }
 
-/** This process's children that run the Typst render child. */
-function renderChildren(): number[] {
+/** The children of process `parent` that run the Typst render child. */
+function renderChildren(parent: number = process.pid): number[] {
   const pids: number[] = [];
   for (const entry of readdirSync('/proc')) {
     if (!/^\d+$/.test(entry)) continue;
     const stat = readProcFile(`/proc/${entry}/stat`);
     // The parent pid is the second field after the parenthesised command, which may itself hold spaces.
-    const parent = stat ? Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]) : NaN;
-    if (parent !== process.pid) continue;
+    const parentOf = stat ? Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]) : NaN;
+    if (parentOf !== parent) continue;
     if (readProcFile(`/proc/${entry}/cmdline`)?.includes('typst-child')) pids.push(Number(entry));
   }
   return pids;
+}
+
+/** Resident memory of service processes and their render children, in MB. */
+function processesRssMb(pids: readonly number[]): number {
+  return pids.flatMap((pid) => [pid, ...renderChildren(pid)]).reduce((sum, pid) => sum + rssMb(pid), 0);
 }
 
 /**
@@ -641,16 +651,47 @@ const API_TABLE: TableRow<ApiFigures>[] = [
 // --- The service in processes of its own ------------------------------------------------------------
 
 interface ServiceHealthFigures {
+  /** The service's processes and their render children, after the first 100 distinct renders and after 2000. */
+  rssFirstMb: number;
+  rssTotalMb: number;
+  /** While the 100 requests are being accepted (each answered 202 at once). */
+  acceptingP99: number;
+  /** While the 100 renders run, after every request has been answered. */
   healthP50: number;
   healthP99: number;
   probes: number;
-  atOnceSeconds: number;
+  renderSeconds: number;
+}
+
+/** Health's latency, measured every 10 ms until `done` resolves. */
+async function healthUntil(baseUrl: string, done: Promise<unknown>): Promise<number[]> {
+  let running = true;
+  void done.finally(() => (running = false));
+  const times: number[] = [];
+  while (running) {
+    times.push(await elapsedMs(() => call(baseUrl, 'GET', '/core/health/', 200)));
+    await sleep(10);
+  }
+  await done;
+  return ascending(times);
+}
+
+/** Resolves once none of the person's documents is queued or running (looked at every 250 ms). */
+async function documentsSettled(baseUrl: string, authorization: string, count: number): Promise<void> {
+  for (;;) {
+    const page = (await call(baseUrl, 'GET', `/cv/documents/?page=1&page_size=${count}`, 200, { headers: { authorization } })) as { results: DocumentBody[] };
+    const failed = page.results.find((document) => document.status === 'failed');
+    if (failed) throw new Error(`document ${String(failed.id)} failed`);
+    if (page.results.every((document) => document.status === 'succeeded')) return;
+    await sleep(250);
+  }
 }
 
 /**
  * Health while RENDERS_AT_ONCE documents render, with the built service in processes of its own, as
- * deployed (`serve --with-worker` embedded; `migrate`, `worker` and `serve` in scale-out): here the
- * figures above share one event loop with the benchmark's own HTTP client, which is no service's lot.
+ * deployed (`serve --with-worker` embedded; `migrate`, `worker` and `serve` in scale-out): the figures
+ * above share one event loop with the benchmark's own HTTP client, which is no service's lot. The
+ * documents are asked for without waiting (202 each), then health is timed while they render.
  */
 async function healthInOwnProcesses(run: Run, layout: Layout['name'], cv: Resume, scaleOut?: { databaseUrl: string; redis: { url: string; keyPrefix: string } }): Promise<ServiceHealthFigures> {
   const started: LoggedChild[] = [];
@@ -681,22 +722,41 @@ async function healthInOwnProcesses(run: Run, layout: Layout['name'], cv: Resume
     await waitUntilHealthy(baseUrl);
     const person = await newPerson(baseUrl);
     const slots: Slot[] = [];
-    for (let index = 0; index < RENDERS_AT_ONCE; index++) slots.push(await newSlot(baseUrl, person));
+    for (let index = 0; index < RENDERS_AT_ONCE; index++) {
+      const slot = await newSlot(baseUrl, person);
+      await call(baseUrl, 'POST', `/cv/questionnaire/${slot.questionnaire}/cv/import/`, 201, { headers: { authorization: person }, body: variant(cv, index + 1) });
+      slots.push(slot);
+    }
+    // One document first, so the render children and the text reader are warm.
     await renderThroughApi(baseUrl, slots[0] as Slot, cv, 0, PREFER_WAIT_SECONDS);
 
-    const during: number[] = [];
-    let rendering = true;
+    const accepted = Promise.all(
+      slots.map((slot) =>
+        call(baseUrl, 'POST', `/cv/questionnaire/${slot.questionnaire}/documents/`, 202, {
+          headers: { authorization: person },
+          body: { template: PADDED_TEMPLATE, paper: 'a4', max_pages: TARGET_PAGES },
+        }),
+      ),
+    );
+    const accepting = await healthUntil(baseUrl, accepted);
     const begun = performance.now();
-    const renders = renderInLanes(baseUrl, slots, RENDERS_AT_ONCE, cv, 1, RENDERS_AT_ONCE).finally(() => (rendering = false));
-    const probe = (async () => {
-      while (rendering) {
-        during.push(await elapsedMs(() => call(baseUrl, 'GET', '/core/health/', 200)));
-        await sleep(10);
-      }
-    })();
-    await Promise.all([renders, probe]);
-    const sorted = ascending(during);
-    return { healthP50: percentile(sorted, 50), healthP99: percentile(sorted, 99), probes: sorted.length, atOnceSeconds: (performance.now() - begun) / 1000 };
+    const rendering = await healthUntil(baseUrl, documentsSettled(baseUrl, person, RENDERS_AT_ONCE));
+    const renderSeconds = (performance.now() - begun) / 1000;
+
+    // Memory of the service's own processes: after these first 100 distinct renders, then after 2000.
+    const pids = started.map((child) => child.pid);
+    const rssFirstMb = processesRssMb(pids);
+    await renderInLanes(baseUrl, slots, MEMORY_CONCURRENCY, cv, RENDERS_AT_ONCE + 1, MEMORY_TOTAL - MEMORY_FIRST);
+    const rssTotalMb = processesRssMb(pids);
+    return {
+      rssFirstMb,
+      rssTotalMb,
+      acceptingP99: percentile(accepting, 99),
+      healthP50: percentile(rendering, 50),
+      healthP99: percentile(rendering, 99),
+      probes: rendering.length,
+      renderSeconds,
+    };
   } finally {
     for (const child of started.reverse()) await child.stop();
   }
@@ -729,13 +789,30 @@ function printOwnProcesses(figures: Partial<Record<Layout['name'], ServiceHealth
   console.log('');
   const lines = Object.entries(figures).map(([name, figure]) => [
     name,
+    figure.acceptingP99.toFixed(1),
     figure.healthP50.toFixed(1),
     figure.healthP99.toFixed(1),
     String(figure.probes),
-    figure.atOnceSeconds.toFixed(2),
+    figure.renderSeconds.toFixed(2),
+    figure.rssFirstMb.toFixed(0),
+    figure.rssTotalMb.toFixed(0),
+    (figure.rssTotalMb - figure.rssFirstMb).toFixed(0),
   ]);
-  printColumns(['service in its own processes', `health p50 during ${RENDERS_AT_ONCE} renders (ms)`, 'health p99 (ms)', 'health calls', `${RENDERS_AT_ONCE} renders, wall (s)`], lines);
-  console.log('* above: the service in the benchmark\'s own process, sharing its event loop with the benchmark\'s HTTP client.');
+  printColumns(
+    [
+      'service in its own processes',
+      `health p99 while ${RENDERS_AT_ONCE} requests arrive (ms)`,
+      'health p50 while they render (ms)',
+      'health p99 (ms)',
+      'health calls',
+      'rendering, wall (s)',
+      `RSS after ${MEMORY_FIRST} (MB)`,
+      `after ${MEMORY_TOTAL} (MB)`,
+      'growth (MB)',
+    ],
+    lines,
+  );
+  console.log("* above: the service in the benchmark's own process, sharing its event loop with the benchmark's HTTP client.");
 }
 
 // --- Main ------------------------------------------------------------------------------------------

@@ -75,6 +75,10 @@ export class LoggedChild {
     }
   }
 
+  get pid(): number {
+    return this.child.pid ?? -1;
+  }
+
   get exited(): boolean {
     return this.child.exitCode !== null || this.child.signalCode !== null;
   }
