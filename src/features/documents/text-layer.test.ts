@@ -8,24 +8,13 @@ import { defaultExtractionLimits } from '../../infra/extract/extraction.js';
 import { TypstRenderPool } from '../../infra/pdf/typst-pool.js';
 import type { JsonResume } from '../../resume/json-resume.js';
 import { checkTextLayer } from './text-check.js';
+import { scriptSamples as scripts } from '../../../test/support/script-samples.js';
 
 // Every template in the folder, so a template added later is held to the same promise.
 const templates = readdirSync(join(packageRoot, 'src', 'templates'))
   .filter((file) => file.endsWith('.typ'))
   .map((file) => file.slice(0, -'.typ'.length));
 
-// One person and one line of work per script; right-to-left lines are checked as phrases, in logical order.
-const scripts = {
-  chinese: { name: '王小明', employer: '北京软件有限公司', line: '负责后端服务开发' },
-  japanese: { name: '山田太郎', employer: '株式会社ソフトウェア', line: 'データベースを設計しました' },
-  korean: { name: '김민준', employer: '서울 소프트웨어', line: '서버 개발 담당' },
-  arabic: { name: 'محمد الأحمد', employer: 'شركة البرمجيات', line: 'تطوير خدمات الويب للأعمال والإدارة' },
-  persian: { name: 'پژوهشگر گودرزی', employer: 'شرکت نرم‌افزار', line: 'طراحی پایگاه داده برای سلامت' },
-  hebrew: { name: 'דוד כהן', employer: 'חברת תוכנה', line: 'פיתוח שירותי רשת' },
-  russian: { name: 'Иван Петров', employer: 'Яндекс', line: 'Разработка серверной части' },
-  greek: { name: 'Γιώργος Παπαδόπουλος', employer: 'Εταιρεία Λογισμικού', line: 'Ανάπτυξη υπηρεσιών' },
-  vietnamese: { name: 'Nguyễn Hữu Đức', employer: 'Công ty Phần mềm', line: 'Phát triển dịch vụ kỹ thuật cho khách hàng' },
-};
 const rightToLeft = [scripts.arabic, scripts.persian, scripts.hebrew];
 
 function multiScriptCv(lead: (typeof scripts)[keyof typeof scripts]): JsonResume {
