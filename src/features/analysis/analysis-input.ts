@@ -10,8 +10,11 @@ export interface AnalysisTarget {
   jobDescription: string;
 }
 
-/** How a stored CV was read: a file's type, pages and OCR, or `json` for a JSON Resume imported. */
-export type AnalysisSource = Omit<ExtractionSource, 'type'> & { type: DocumentType | 'json' };
+/**
+ * How a stored CV was read: a file's type, pages and OCR, or `json` for a JSON Resume imported. The
+ * pages are unknown for a CV about to be rendered (an improvement's result): its length goes by words.
+ */
+export type AnalysisSource = Omit<ExtractionSource, 'type' | 'pages'> & { type: DocumentType | 'json'; pages?: number };
 
 /** A CV as stored: its structure, its text, and how it was read (null when typed in). */
 export interface AnalysisInput {

@@ -10,7 +10,7 @@ type ExperienceLevel = AnalysisTarget['experienceLevel'];
 // way on every CV; `info` marks a check that does not apply (no file was read) and is not counted.
 
 /** Whether the CV came as a file whose text an ATS would read (not typed in, not imported as JSON). */
-const isFile = (source: Source): source is NonNullable<Source> => source !== null && source.type !== 'json';
+export const isFile = (source: Source): source is NonNullable<Source> => source !== null && source.type !== 'json';
 
 const FILE_NAMES: Record<string, string> = { pdf: 'PDF', docx: 'Word document', txt: 'text file' };
 

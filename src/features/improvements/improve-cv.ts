@@ -1,6 +1,7 @@
 import type { JsonResume } from '../../resume/json-resume.js';
 import { resumeAsText } from '../../resume/resume-text.js';
-import type { AnalysisInput, AnalysisTarget } from '../analysis/analysis-input.js';
+import type { AnalysisInput, AnalysisSource, AnalysisTarget } from '../analysis/analysis-input.js';
+import { isFile } from '../analysis/ats-checks.js';
 import { analyseCv } from '../analysis/analyse-cv.js';
 import type { CvAnalysis } from '../analysis/schema.js';
 import type { ChangeReasons, Improver, ResumeChange } from './improver.js';
@@ -26,6 +27,15 @@ export interface ImprovementOutcome {
   usage: LlmUsage;
 }
 
+
+/**
+ * What the improved CV is measured as. An uploaded CV becomes a PDF we render, whose text layer is
+ * checked after every render: a file with its text as text, pages not yet known. A CV typed in or
+ * imported is measured as it was, so that before and after weigh the same checks.
+ */
+function improvedSource(source: AnalysisSource | null): AnalysisSource | null {
+  return isFile(source) ? { type: 'pdf' } : source;
+}
 
 /**
  * One improvement, start to end: measure the CV, hide personal data, ask the improver, put the
@@ -76,7 +86,7 @@ export async function improveCv(
   const reasons: ChangeReasons = Object.fromEntries(Object.entries(draft.reasons).map(([path, reason]) => [path, redaction.restoreText(reason)]));
   const changes = describeChanges(input.resume, checked.resume, reasons);
   const markdown = resumeAsMarkdown(checked.resume, { maxChars: IMPROVEMENT_LIMITS.responseTextMax });
-  const measured = analyseCv({ resume: checked.resume, text: resumeAsText(checked.resume), source: null, warnings: [], target: input.target });
+  const measured = analyseCv({ resume: checked.resume, text: resumeAsText(checked.resume), source: improvedSource(input.source), warnings: [], target: input.target });
   options.onProgress(95);
   return {
     resume: checked.resume,
