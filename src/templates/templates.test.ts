@@ -68,6 +68,14 @@ describe.each(templateNames)('the %s template', (template) => {
     expect((await inspect(pdf)).size).toEqual(paperSizes[options.paper]);
   });
 
+  it('breaks an entry taller than a page rather than let it run off the page', async () => {
+    const highlights = Array.from({ length: 90 }, (_, index) => `Highlight number ${index + 1} describing work done with care for customers`);
+    const { pdf, pages } = await pool.render({ template, data: { basics: { name: 'Tall Entry' }, work: [{ name: 'Acme', position: 'Engineer', highlights }] } });
+    expect(pages).toBeGreaterThan(1);
+    const text = await pdfText(pdf);
+    for (const highlight of highlights) expect(text).toMatch(wordsInOrder(highlight));
+  });
+
   it('lays out more tightly with a smaller font and less spacing', async () => {
     const roomy = await pool.render({ template, data: sample, options: { fontSize: 13, spacing: 1 } });
     const tight = await pool.render({ template, data: sample, options: { fontSize: 8, spacing: 0.5 } });
