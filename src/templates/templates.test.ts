@@ -38,6 +38,26 @@ async function inspect(pdf: Uint8Array): Promise<{ size: number[]; items: string
   }
 }
 
+/** Text drawn outside its page (below the bottom edge, say): printed, yet no reader sees it. */
+async function textOffPage(pdf: Uint8Array): Promise<string[]> {
+  const document = await openPdfDocument(pdf);
+  const off: string[] = [];
+  try {
+    for (let number = 1; number <= document.numPages; number++) {
+      const page = await document.getPage(number);
+      const [, bottom = 0, , top = 0] = page.view;
+      for (const item of (await page.getTextContent()).items) {
+        if (!('str' in item) || item.str.trim() === '') continue;
+        const y = item.transform[5] as number;
+        if (y < bottom || y > top) off.push(`page ${number}: ${item.str}`);
+      }
+    }
+  } finally {
+    await document.destroy();
+  }
+  return off;
+}
+
 const paperSizes = { a4: [0, 0, 595, 842], 'us-letter': [0, 0, 612, 792] };
 
 describe('the template catalogue', () => {
@@ -69,9 +89,10 @@ describe.each(templateNames)('the %s template', (template) => {
   });
 
   it('breaks an entry taller than a page rather than let it run off the page', async () => {
-    const highlights = Array.from({ length: 90 }, (_, index) => `Highlight number ${index + 1} describing work done with care for customers`);
-    const { pdf, pages } = await pool.render({ template, data: { basics: { name: 'Tall Entry' }, work: [{ name: 'Acme', position: 'Engineer', highlights }] } });
+    const highlights = Array.from({ length: 90 }, (_, index) => `Highlight number ${index + 1} describing work done with care and precision for customers`);
+    const { pdf, pages } = await pool.render({ template, data: { basics: { name: 'Tall Entry' }, work: [{ name: 'Acme', position: 'Engineer', startDate: '2020-01-01', highlights }] } });
     expect(pages).toBeGreaterThan(1);
+    expect(await textOffPage(pdf)).toEqual([]);
     const text = await pdfText(pdf);
     for (const highlight of highlights) expect(text).toMatch(wordsInOrder(highlight));
   });
