@@ -86,10 +86,19 @@ export function printedCvText(resume: JsonResume): string {
  * Words are compared as `recallTokens` cuts them (NFKC, case folded, zero-width joiners dropped, letters and
  * digits only, so dashes and quotes do not count); Han, kana and Hangul, written without spaces, count
  * character by character. A right-to-left word read back reversed is a different token, so it is missing.
+ * Words joined by a hyphen count as one, as a reader may join a compound broken at its hyphen across lines.
  * The comparison is a multiset: a word the CV prints twice must be there twice, so a lost bullet is noticed
  * even when its words occur elsewhere ("and", "the", a skill named again).
  */
 export function checkTextLayer(resume: JsonResume, extractedText: string): TextLayerCheck {
-  const { recall, missing } = wordRecall(printedCvText(resume), extractedText);
+  const { recall, missing } = wordRecall(joinHyphenated(printedCvText(resume)), joinHyphenated(extractedText));
   return { recall, missing };
+}
+
+/**
+ * "micro-services" as "microservices", on both sides: a compound that wraps at its hyphen is joined
+ * again by the reader ("micro-⏎services" reads "microservices"), and that is no word lost.
+ */
+function joinHyphenated(text: string): string {
+  return text.replace(/(\p{L})[-\u2010\u2011]\s*(?=\p{L})/gu, '$1');
 }

@@ -94,6 +94,14 @@ describe('checkTextLayer', () => {
     expect(checkTextLayer(cv, 'ann\nشرکت نرمافزار 2014-11\nBrief 2016-08').missing).toEqual(['2013', '12', 'harbour', 'trust']);
   });
 
+  it('takes a compound broken at its hyphen across lines as the same words', () => {
+    const cv: JsonResume = { basics: { name: 'Ann Lee', summary: 'Built micro-services for a start-up.' } };
+    for (const text of ['Ann Lee Built micro-services for a start-up.', 'Ann Lee Built micro-\nservices for a start-\nup.', 'Ann Lee Built microservices for a startup.']) {
+      expect(checkTextLayer(cv, text), text).toEqual({ recall: 1, missing: [] });
+    }
+    expect(checkTextLayer(cv, 'Ann Lee Built services for a start.').missing).toEqual(['microservices', 'startup']);
+  });
+
   it('counts Han, kana and Hangul character by character', () => {
     const cv: JsonResume = { basics: { name: '王小明', label: 'データ 김민준' } };
     expect(checkTextLayer(cv, '王小 デタ 김민').missing).toEqual(['明', 'ー', '준']);
