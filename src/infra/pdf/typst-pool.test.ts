@@ -7,6 +7,7 @@ import { packageRoot } from '../../paths.js';
 import { RenderError } from './pdf-renderer.js';
 import { TypstRenderPool } from './typst-pool.js';
 import { pdfText, wordsInOrder } from '../../../test/support/pdf-text.js';
+import { waitFor } from '../../../test/support/wait-for.js';
 
 interface SampleCv {
   basics: { name: string; summary: string };
@@ -33,6 +34,21 @@ describe('TypstRenderPool with the classic template', () => {
     for (const job of sample.work) {
       expect(text).toMatch(wordsInOrder(job.name));
       for (const highlight of job.highlights) expect(text).toMatch(wordsInOrder(highlight));
+    }
+  });
+
+  it('ends a child that has had no work for its idle timeout, and starts one again for the next render', async () => {
+    const idle = new TypstRenderPool({ size: 1, idleTimeoutMs: 200 });
+    try {
+      await idle.render({ template: 'classic', data: { basics: { name: 'Idle Test' } } });
+      const [first] = idle.processes();
+      expect(first).toBeDefined();
+      await waitFor(async () => idle.processes().length === 0, 10_000, 'the idle child to end');
+      const { pdf } = await idle.render({ template: 'classic', data: { basics: { name: 'Back Again' } } });
+      expect(await pdfText(pdf)).toContain('Back Again');
+      expect(idle.processes().map((child) => child.pid)).not.toContain(first?.pid);
+    } finally {
+      await idle.close();
     }
   });
 

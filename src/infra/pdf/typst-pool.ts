@@ -38,6 +38,8 @@ export interface TypstPoolOptions {
   maxRssBytes?: number;
   /** A render running longer kills its child and fails with `render_timeout`. */
   timeoutMs?: number;
+  /** A child with no work this long ends: an API process that drew a few previews does not keep its memory. */
+  idleTimeoutMs?: number;
   /** Where `<template>.typ` files are read from; also the Typst root they cannot read outside of. */
   templatesDir?: string;
   /** The fonts the children load; a CV with a character none of them covers fails with `missing_glyphs`. */
@@ -51,6 +53,7 @@ const defaults = {
   maxRenders: 200,
   maxRssBytes: 400 * 1024 * 1024,
   timeoutMs: 10_000,
+  idleTimeoutMs: 60_000,
   templatesDir: join(packageRoot, 'src', 'templates'),
   fonts: bundledFonts,
 };
@@ -82,6 +85,8 @@ interface Child {
   ready: boolean;
   renders: number;
   job?: { id: number; job: Job; timer: NodeJS.Timeout };
+  /** Running while the child waits for work; it ends the child when it fires. */
+  idleTimer?: NodeJS.Timeout;
   /** Set once the pool has let it go: its exit is then expected. */
   retired: boolean;
 }
@@ -184,12 +189,22 @@ export class TypstRenderPool implements PdfRenderer {
   private dispatch(): void {
     this.dropSettled();
     for (const child of this.children) {
-      if (this.queue.length === 0) return;
+      if (this.queue.length === 0) break;
       if (child.ready && !child.retired && !child.job) this.send(child, this.queue.shift() as Job);
     }
+    for (const child of this.children) if (child.ready && !child.retired && !child.job) this.armIdleTimer(child);
     const starting = [...this.children].filter((child) => !child.ready && !child.retired).length;
     const missing = Math.min(this.queue.length - starting, this.options.size - this.liveChildren());
     for (let index = 0; index < missing; index++) this.spawn();
+  }
+
+  private armIdleTimer(child: Child): void {
+    if (child.idleTimer || this.closed) return;
+    child.idleTimer = setTimeout(() => {
+      child.idleTimer = undefined;
+      if (!child.job && !child.retired) void this.retire(child, 'SIGTERM');
+    }, this.options.idleTimeoutMs);
+    child.idleTimer.unref();
   }
 
   private dropSettled(): void {
@@ -201,6 +216,8 @@ export class TypstRenderPool implements PdfRenderer {
   }
 
   private send(child: Child, job: Job): void {
+    clearTimeout(child.idleTimer);
+    child.idleTimer = undefined;
     const id = this.nextJobId++;
     job.attempts++;
     const timer = setTimeout(() => this.timeOut(child), this.options.timeoutMs);
@@ -255,6 +272,7 @@ export class TypstRenderPool implements PdfRenderer {
 
   private onExit(child: Child): void {
     this.children.delete(child);
+    clearTimeout(child.idleTimer);
     const current = child.job;
     child.job = undefined;
     if (current) {
@@ -271,6 +289,7 @@ export class TypstRenderPool implements PdfRenderer {
 
   private async retire(child: Child, signal: NodeJS.Signals): Promise<void> {
     child.retired = true;
+    clearTimeout(child.idleTimer);
     if (child.process.exitCode !== null || child.process.signalCode !== null) return;
     const exited = new Promise<void>((resolve) => child.process.once('exit', () => resolve()));
     child.process.kill(signal);
