@@ -7,6 +7,7 @@ import { openDatabase } from '../../src/infra/db/database.js';
 import { queueProbes } from '../../src/infra/db/schema.js';
 import { CliProcess, runCli } from '../support/cli-process.js';
 import { embeddedDataDir } from '../support/embedded-data.js';
+import { waitFor } from '../support/wait-for.js';
 
 interface HealthBody {
   overall: string;
@@ -17,6 +18,19 @@ interface HealthBody {
 async function health(base: string): Promise<{ status: number; body: HealthBody }> {
   const response = await fetch(`${base}/core/health/`);
   return { status: response.status, body: (await response.json()) as HealthBody };
+}
+
+/** Health, asked again until it is 200 (the first probe starts a worker thread) or 15 s have passed. */
+function healthy(base: string): Promise<{ status: number; body: HealthBody }> {
+  return waitFor(
+    async () => {
+      const answer = await health(base);
+      return answer.status === 200 ? answer : undefined;
+    },
+    15_000,
+    'a healthy answer',
+    200,
+  );
 }
 
 function postJson(base: string, path: string, body: object): Promise<Response> {
@@ -46,7 +60,7 @@ describe('embedded start: no database, no Redis, no configuration', () => {
     let access: string;
     try {
       const base = await first.baseUrl();
-      const { status, body } = await health(base);
+      const { status, body } = await healthy(base);
       expect(status).toBe(200);
       expect(body.services.db).toBe('healthy');
       expect(body.services.queue).toBe('healthy');
@@ -64,7 +78,7 @@ describe('embedded start: no database, no Redis, no configuration', () => {
     const second = new CliProcess(['serve'], env);
     try {
       const base = await second.baseUrl();
-      expect((await health(base)).status).toBe(200);
+      expect((await healthy(base)).status).toBe(200);
       // The account is still there, and so is the key: a token issued before the restart still works.
       const me = await fetch(`${base}/auth/user/`, { headers: { authorization: `Bearer ${access}` } });
       expect(me.status).toBe(200);

@@ -8,6 +8,7 @@ import { queueProbes } from '../../src/infra/db/schema.js';
 import { CliProcess, runCli } from '../support/cli-process.js';
 import { TEST_SECRET_KEY, createTestDatabase, storageTargets, uniqueName } from '../support/harness.js';
 import { testRedisUrl } from '../support/test-env.js';
+import { waitFor } from '../support/wait-for.js';
 
 describe.runIf(storageTargets()[1]?.available)('scale-out: migrate, then serve and worker as separate processes', () => {
   let drop: () => Promise<void>;
@@ -53,7 +54,16 @@ describe.runIf(storageTargets()[1]?.available)('scale-out: migrate, then serve a
     try {
       const base = await api.baseUrl();
       await worker.waitForLog('worker started');
-      const response = await fetch(`${base}/core/health/`);
+      // The first probe starts the worker's thread (at batch priority): asked again until it has gone through.
+      const response = await waitFor(
+        async () => {
+          const answer = await fetch(`${base}/core/health/`);
+          return answer.status === 200 ? answer : undefined;
+        },
+        20_000,
+        'a healthy answer',
+        200,
+      );
       const body = (await response.json()) as { overall: string; services: Record<string, string>; engines: Record<string, string> };
       expect(response.status).toBe(200);
       expect(body.overall).toBe('healthy');
