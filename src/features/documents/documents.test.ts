@@ -5,7 +5,8 @@ import { registerPerson } from '../../../test/support/browser.js';
 import { documentSettled, type DocumentState } from '../../../test/support/documents.js';
 import { pdfText } from '../../../test/support/pdf-text.js';
 import { createTestApp, storageTargets, type TestApp } from '../../../test/support/harness.js';
-import { questionnaireFields, questionnaireWithCv, type ImprovementState } from '../../../test/support/improvements.js';
+import { improvementSettled, questionnaireFields, questionnaireWithCv, type ImprovementState } from '../../../test/support/improvements.js';
+import { truncatedDocx } from '../../../test/support/hostile-files.js';
 import { multipartBody } from '../../../test/support/multipart.js';
 import { documents } from '../../infra/db/schema.js';
 import { startWorker, type RunningWorker } from '../../process/worker-role.js';
@@ -176,6 +177,27 @@ for (const target of storageTargets()) {
       expect(body.document).toMatchObject({ status: 'failed', error: { code: 'missing_glyphs' } });
       const download = await inject('GET', `/cv/documents/${body.document.id}/download/`);
       expect(download.statusCode).toBe(409);
+    });
+
+    it('renders nothing from a CV that could not be read, or from an improvement that failed, and says why', async () => {
+      const { payload, contentType } = await multipartBody(questionnaireFields, { resume: { fileName: 'cv.docx', bytes: truncatedDocx() } });
+      const created = await testApp.app.inject({ method: 'POST', url: '/cv/questionnaire/', headers: { ...alice.auth, 'content-type': contentType }, payload });
+      expect(created.statusCode).toBe(201);
+      const id = created.json<{ id: number }>().id;
+      // Asked for while the file is being read: both wait for the reading, then fail with it.
+      const improvement = (await inject('POST', '/cv/ai-responses/', alice, { questionnaire: id, prompt: 'Tailor my CV to this backend role, please.' })).json<ImprovementState>();
+      const early = await inject('POST', `/cv/questionnaire/${id}/documents/`, alice, {});
+      expect(early.statusCode, early.body).toBe(202);
+      expect(await documentSettled(testApp.app, alice.auth, early.json<DocumentState>().id)).toMatchObject({ status: 'failed', error: { code: 'cv_unavailable' } });
+      expect((await improvementSettled(testApp.app, alice.auth, improvement.id)).status).toBe('failed');
+      // Asked for afterwards: refused at once.
+      const late = await inject('POST', `/cv/questionnaire/${id}/documents/`, alice, {});
+      expect(late.statusCode).toBe(400);
+      expect(late.json<{ detail: string }>().detail).toMatch(/Unable to read CV file/);
+      const fromFailed = await inject('POST', `/cv/ai-responses/${improvement.id}/generate-pdf/`, alice, {});
+      expect(fromFailed.statusCode).toBe(409);
+      expect(fromFailed.json<{ detail: string }>().detail).toMatch(/improvement failed/);
+      expect(await documentRows(id)).toBe(1);
     });
 
     it('refuses bad requests with a clear error and stores nothing', async () => {
