@@ -6,6 +6,7 @@ import type { Database } from '../../infra/db/database.js';
 import { RenderError } from '../../infra/pdf/pdf-renderer.js';
 import { JobError, JobNotReady, type JobHandler } from '../../jobs/job-handler.js';
 import type { JsonResume } from '../../resume/json-resume.js';
+import { improvementStatusOf } from '../improvements/present.js';
 import { findImprovement } from '../improvements/repository.js';
 import type { QuestionnaireService } from '../questionnaires/service.js';
 import { resumeFromMarkdown } from './markdown-resume.js';
@@ -90,11 +91,9 @@ async function resumeToRender(deps: DocumentJobDependencies, row: DocumentRow): 
   if (row.source === 'improvement') {
     const improvement = row.aiResponseId === null ? undefined : await findImprovement(deps.database.db, row.aiResponseId);
     if (!improvement) return undefined;
-    if (!improvement.row.completedAt) {
-      const status = improvement.job?.status;
-      if (status === 'queued' || status === 'running') throw new JobNotReady(SOURCE_POLL_MS, 'the improvement is still being made');
-      throw new JobError('improvement_failed', 'The improvement this document renders failed, so there is no CV to render; ask for a new improvement.', false);
-    }
+    const status = improvementStatusOf(improvement);
+    if (status === 'queued' || status === 'running') throw new JobNotReady(SOURCE_POLL_MS, 'the improvement is still being made');
+    if (status === 'failed') throw new JobError('improvement_failed', 'The improvement this document renders failed, so there is no CV to render; ask for a new improvement.', false);
     if (improvement.row.resume) return improvement.row.resume;
     return resumeFromMarkdown(improvement.row.responseText ?? '').resume;
   }

@@ -1,3 +1,4 @@
+import { isSettledStatus, jobBackedStatus } from '../../jobs/job-backed-status.js';
 import type { DocumentRecord } from './repository.js';
 import { documentErrorCodes, type DocumentLayout } from './rules.js';
 import type { DocumentBody } from './schema.js';
@@ -8,16 +9,12 @@ type Status = DocumentBody['status'];
 
 /** The document's state: its job's, or, once the job row is cleaned away, what the row shows. */
 export function documentStatusOf(record: DocumentRecord): Status {
-  if (record.row.completedAt) return 'succeeded';
-  const status = record.job?.status;
-  if (status === 'queued' || status === 'running' || status === 'failed') return status;
-  return 'failed';
+  return jobBackedStatus(record.row, record.job);
 }
 
 /** Whether a document has finished, one way or the other. */
 export function isDocumentSettled(record: DocumentRecord): boolean {
-  const status = documentStatusOf(record);
-  return status === 'succeeded' || status === 'failed';
+  return isSettledStatus(documentStatusOf(record));
 }
 
 /** Why a document failed, as its owner may see it: an unexpected failure shows no internals. */

@@ -5,7 +5,7 @@ import type { Database } from '../../infra/db/database.js';
 import type { DocumentSource } from '../../infra/db/schema.js';
 import type { JobService } from '../../jobs/job-service.js';
 import type { JobWatch } from '../../jobs/job-watch.js';
-import { positiveId } from '../../lib/positive-id.js';
+import { positiveIdOr } from '../../lib/positive-id.js';
 import { isTemplateName } from '../../templates/catalogue.js';
 import { findOwnedImprovement } from '../improvements/repository.js';
 import { improvementStatusOf } from '../improvements/present.js';
@@ -21,11 +21,6 @@ const documentNotFound = () => new AppError('not_found', 'No document matches th
 const improvementNotFound = () => new AppError('not_found', 'No AIResponse matches the given query.');
 const questionnaireNotFound = () => new AppError('not_found', 'No Questionnaire matches the given query.');
 
-function parseId(raw: string | number, notFound: () => AppError): number {
-  const id = positiveId(String(raw).trim());
-  if (id === undefined) throw notFound();
-  return id;
-}
 
 /** The PDF of a document, for its owner. */
 export interface DocumentFile {
@@ -41,7 +36,7 @@ export class DocumentService {
   /** A PDF of an improvement's result (the upstream's generate-pdf). An improvement still running is waited for by the job. */
   async createFromImprovement(userId: number, rawImprovementId: string, input: DocumentOptionsInput): Promise<DocumentRecord> {
     const template = templateOf(input);
-    const improvement = await findOwnedImprovement(this.deps.database.db, userId, parseId(rawImprovementId, improvementNotFound));
+    const improvement = await findOwnedImprovement(this.deps.database.db, userId, positiveIdOr(rawImprovementId, improvementNotFound));
     if (!improvement) throw improvementNotFound();
     if (improvementStatusOf(improvement) === 'failed') {
       throw new AppError('conflict', 'This improvement failed, so it has no CV to render; ask for a new improvement.');
@@ -52,7 +47,7 @@ export class DocumentService {
   /** A PDF of the questionnaire's own CV, or of Markdown sent with the request, without AI. */
   async createFromQuestionnaire(userId: number, rawQuestionnaireId: string, input: QuestionnaireDocumentInput): Promise<DocumentRecord> {
     const template = templateOf(input);
-    const source = await this.deps.questionnaires.findForImprovement(userId, parseId(rawQuestionnaireId, questionnaireNotFound));
+    const source = await this.deps.questionnaires.findForImprovement(userId, positiveIdOr(rawQuestionnaireId, questionnaireNotFound));
     if (!source) throw questionnaireNotFound();
     const { record: questionnaire, cv } = source;
     if (input.markdown !== undefined) {
@@ -97,7 +92,7 @@ export class DocumentService {
   }
 
   async get(userId: number, rawId: string | number): Promise<DocumentRecord> {
-    const record = await findOwnedDocument(this.deps.database.db, userId, parseId(rawId, documentNotFound));
+    const record = await findOwnedDocument(this.deps.database.db, userId, positiveIdOr(rawId, documentNotFound));
     if (!record) throw documentNotFound();
     return record;
   }

@@ -1,4 +1,5 @@
 import type { CvAnalysis } from '../analysis/schema.js';
+import { jobBackedStatus } from '../../jobs/job-backed-status.js';
 import type { ImprovementRecord } from './repository.js';
 import { improvementErrorCodes } from './rules.js';
 import type { ImprovementBody } from './schema.js';
@@ -9,10 +10,7 @@ type Status = ImprovementBody['status'];
 
 /** The improvement's state: its job's, or, once the job row is cleaned away, what the row shows. */
 export function improvementStatusOf(record: ImprovementRecord): Status {
-  if (record.row.completedAt) return 'succeeded';
-  const status = record.job?.status;
-  if (status === 'queued' || status === 'running' || status === 'failed') return status;
-  return 'failed';
+  return jobBackedStatus(record.row, record.job);
 }
 
 /** Why an improvement failed, as its owner may see it: an unexpected failure shows no internals. */

@@ -4,7 +4,8 @@ import { AppError, type ErrorCode } from '../../http/errors.js';
 import type { Database } from '../../infra/db/database.js';
 import { isUniqueViolation } from '../../infra/db/database-errors.js';
 import type { JobService } from '../../jobs/job-service.js';
-import { positiveId } from '../../lib/positive-id.js';
+import { positiveIdOr } from '../../lib/positive-id.js';
+import { isSettledStatus } from '../../jobs/job-backed-status.js';
 import type { JobWatch } from '../../jobs/job-watch.js';
 import type { QuestionnaireService } from '../questionnaires/service.js';
 import { sanitiseParagraphs } from '../questionnaires/sanitise.js';
@@ -29,17 +30,10 @@ function upstreamError(code: ErrorCode, message: string): AppError {
 const questionnaireNotFound = () => upstreamError('not_found', 'Questionnaire not found or you do not have permission to access it.');
 const improvementNotFound = () => new AppError('not_found', 'No AIResponse matches the given query.');
 
-function parseId(raw: string | number, notFound: () => AppError): number {
-  // A form sends the questionnaire id as text, maybe with spaces around it.
-  const id = positiveId(String(raw).trim());
-  if (id === undefined) throw notFound();
-  return id;
-}
 
 /** Whether an improvement has finished, one way or the other. */
 export function isSettled(record: ImprovementRecord): boolean {
-  const status = improvementStatusOf(record);
-  return status === 'succeeded' || status === 'failed';
+  return isSettledStatus(improvementStatusOf(record));
 }
 
 /** A fingerprint of what was asked, so a repeated Idempotency-Key can tell the same request from another. */
@@ -65,7 +59,7 @@ export class ImprovementService {
     }
     if (prompt.trim().length < IMPROVEMENT_LIMITS.promptMin) throw upstreamError('invalid_request', 'Prompt must be at least 10 characters long.');
     if (prompt.length > IMPROVEMENT_LIMITS.promptMax) throw upstreamError('invalid_request', 'Prompt must be less than 5000 characters.');
-    const questionnaireId = parseId(rawQuestionnaire, questionnaireNotFound);
+    const questionnaireId = positiveIdOr(rawQuestionnaire, questionnaireNotFound);
     const cleanedPrompt = sanitiseParagraphs(prompt);
     const hash = requestHash(questionnaireId, cleanedPrompt);
 
@@ -115,7 +109,7 @@ export class ImprovementService {
   }
 
   async get(userId: number, rawId: string | number): Promise<ImprovementRecord> {
-    const record = await findOwnedImprovement(this.deps.database.db, userId, parseId(rawId, improvementNotFound));
+    const record = await findOwnedImprovement(this.deps.database.db, userId, positiveIdOr(rawId, improvementNotFound));
     if (!record) throw improvementNotFound();
     return record;
   }
