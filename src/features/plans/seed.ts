@@ -16,6 +16,8 @@ export const defaultPlans: NewPlan[] = [
     questionnairesPerDay: 5,
     apiCallsPerHour: 100,
     uploadsPerDay: 3,
+    cvUploadsPerDay: 10,
+    burstPerMinute: 10,
   },
   {
     name: 'Basic',
@@ -27,6 +29,8 @@ export const defaultPlans: NewPlan[] = [
     questionnairesPerDay: 50,
     apiCallsPerHour: 300,
     uploadsPerDay: 20,
+    cvUploadsPerDay: 100,
+    burstPerMinute: 30,
   },
   {
     name: 'Pro',
@@ -38,6 +42,8 @@ export const defaultPlans: NewPlan[] = [
     questionnairesPerDay: 200,
     apiCallsPerHour: 600,
     uploadsPerDay: 100,
+    cvUploadsPerDay: 400,
+    burstPerMinute: 50,
   },
   {
     name: 'Premium',
@@ -49,6 +55,8 @@ export const defaultPlans: NewPlan[] = [
     questionnairesPerDay: 1000,
     apiCallsPerHour: 1200,
     uploadsPerDay: 500,
+    cvUploadsPerDay: 2000,
+    burstPerMinute: 100,
   },
 ];
 

@@ -40,6 +40,9 @@ export const plans = pgTable(
     questionnairesPerDay: integer('questionnaires_per_day').notNull(),
     apiCallsPerHour: integer('api_calls_per_hour').notNull(),
     uploadsPerDay: integer('uploads_per_day').notNull(),
+    // CV files uploaded (each one is read, OCR included) and unsafe requests outside /cv/ per minute.
+    cvUploadsPerDay: integer('cv_uploads_per_day').notNull().default(10),
+    burstPerMinute: integer('burst_per_minute').notNull().default(10),
     createdAt: createdAt(),
   },
   (table) => [index('plans_order_name_idx').on(table.sortOrder, table.name)],
@@ -379,3 +382,41 @@ export const cvs = pgTable(
   },
   (table) => [check('cvs_origin_check', sql`${table.origin} in ('extracted', 'edited', 'imported')`)],
 );
+
+export const usageScopes = ['ai_responses', 'questionnaires', 'uploads', 'cv_uploads'] as const;
+export type UsageScope = (typeof usageScopes)[number];
+
+/**
+ * What a daily allowance counts: one row per piece of work accepted, written in the transaction that
+ * accepts it. Rows outlive what they count (deleting a questionnaire gives no allowance back); a row
+ * whose job failed does not count.
+ */
+export const usageRecords = pgTable(
+  'usage_records',
+  {
+    id: bigint('id', { mode: 'number' }).primaryKey().generatedByDefaultAsIdentity(),
+    userId: bigint('user_id', { mode: 'number' })
+      .notNull()
+      .references(() => users.id, { onDelete: 'cascade' }),
+    scope: varchar('scope', { length: 20 }).$type<UsageScope>().notNull(),
+    // The job doing the work, when there is one: its failure gives the allowance back.
+    jobId: uuid('job_id').references((): AnyPgColumn => jobs.id, { onDelete: 'set null' }),
+    createdAt: createdAt(),
+  },
+  (table) => [
+    index('usage_records_user_scope_created_idx').on(table.userId, table.scope, table.createdAt),
+    check('usage_records_scope_check', sql`${table.scope} in ('ai_responses', 'questionnaires', 'uploads', 'cv_uploads')`),
+  ],
+);
+
+/**
+ * Stripe events already applied, by event id, written in the transaction that applies the event:
+ * a redelivered event finds its row and changes nothing.
+ */
+export const stripeEvents = pgTable('stripe_events', {
+  id: varchar('id', { length: 255 }).primaryKey(),
+  type: varchar('type', { length: 100 }).notNull(),
+  // When Stripe created the event (its `created`), and when it was applied here.
+  eventCreatedAt: timestamp('event_created_at', { withTimezone: true }).notNull(),
+  processedAt: timestamp('processed_at', { withTimezone: true }).notNull().defaultNow(),
+});
