@@ -13,6 +13,8 @@ import { CSRF_HEADER } from './features/auth/sessions/cookies.js';
 import { sessionRoutes } from './features/auth/sessions/routes.js';
 import { healthRoutes } from './features/health/routes.js';
 import { planRoutes } from './features/plans/routes.js';
+import { limitRoutes } from './features/limits/routes.js';
+import { rateLimiting } from './features/limits/rate-limiting.js';
 import { questionnaireRoutes } from './features/questionnaires/routes.js';
 import { analysisRoutes } from './features/analysis/routes.js';
 import { improvementRoutes } from './features/improvements/routes.js';
@@ -122,7 +124,7 @@ export async function buildApp(services: Services, features: Features): Promise<
     methods: ['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE'],
     allowedHeaders: ['content-type', 'authorization', CSRF_HEADER, 'x-requested-with', 'prefer', 'idempotency-key'],
     // A download's file name and ETag, and whether a wait or a replay applied, are for the page to read too.
-    exposedHeaders: ['x-request-id', 'retry-after', 'location', 'content-disposition', 'etag', 'preference-applied', 'idempotent-replayed'],
+    exposedHeaders: ['x-request-id', 'retry-after', 'ratelimit', 'ratelimit-policy', 'location', 'content-disposition', 'etag', 'preference-applied', 'idempotent-replayed'],
   });
   // Security headers on every answer; the docs page sets its own content security policy.
   await app.register(helmet, { contentSecurityPolicy: false, crossOriginResourcePolicy: { policy: 'same-site' } });
@@ -131,14 +133,17 @@ export async function buildApp(services: Services, features: Features): Promise<
   refuseCrossSiteForms(app, config.corsAllowedOrigins);
   await registerOpenApi(app, securitySchemes);
 
-  const { users, plans, sessions, passwords, google, health, signer, questionnaires, analysis, improvements, documents, templatePreviews } = features;
+  const { users, plans, quotas, ratePolicies, sessions, passwords, google, health, signer, questionnaires, analysis, improvements, documents, templatePreviews } = features;
   await app.register(authentication, { sessions, signer });
+  // After authentication: limits follow the signed-in person's plan.
+  await app.register(rateLimiting, { counters: services.counters, quotas, policies: ratePolicies });
   await app.register(healthRoutes, { health });
   await app.register(sessionRoutes, { sessions, users });
   await app.register(passwordRoutes, { passwords });
   await app.register(googleRoutes, { google, users });
   await app.register(userRoutes, { users });
   await app.register(planRoutes, { plans });
+  await app.register(limitRoutes, { quotas });
   await app.register(questionnaireRoutes, { questionnaires });
   await app.register(analysisRoutes, { analysis });
   await app.register(improvementRoutes, { improvements });

@@ -122,6 +122,20 @@ export const settings = {
   requestTimeoutSeconds: setting('REQUEST_TIMEOUT_SECONDS', integer(1, 3600), 60, 'how long a client may take to send a whole request (headers and body) before it is cut off'),
   shutdownGraceSeconds: setting('SHUTDOWN_GRACE_SECONDS', integer(0, 600), 10, 'at SIGTERM, how long requests and jobs in flight may take to finish'),
   overloadEventLoopDelayMs: setting('OVERLOAD_EVENT_LOOP_DELAY_MS', integer(0, 60_000), 300, 'while the event loop lags more than this, requests are refused with 503 and Retry-After (overload); 0 turns it off'),
+  rateLimitPerIpPerHour: setting(
+    'RATE_LIMIT_PER_IP_PER_HOUR',
+    integer(0, 100_000_000),
+    1000,
+    'requests one client address may make in an hour, on any route but the health check and the Stripe webhook; per-plan limits come from the plan rows; 0 turns it off',
+  ),
+  anonymousWritesPerIpPerMinute: setting(
+    'ANONYMOUS_WRITES_PER_IP_PER_MINUTE',
+    integer(0, 100_000_000),
+    30,
+    'unsafe requests (sign-in, sign-up, token refresh…) one client address may make in a minute without being signed in; signed-in people have their plan’s per-minute limit; 0 turns it off',
+  ),
+  signupsPerIpPerHour: setting('SIGNUPS_PER_IP_PER_HOUR', integer(0, 100_000_000), 10, 'registrations one client address may ask for in an hour; 0 turns it off'),
+  passwordResetsPerIpPerHour: setting('PASSWORD_RESETS_PER_IP_PER_HOUR', integer(0, 100_000_000), 10, 'password-reset mails one client address may ask for in an hour; 0 turns it off'),
   logLevel: setting('LOG_LEVEL', oneOf(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']), 'info', 'pino log level'),
 } as const;
 

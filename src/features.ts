@@ -20,6 +20,8 @@ import { DocumentService } from './features/documents/service.js';
 import { TemplatePreviews } from './features/documents/template-previews.js';
 import { ImprovementService } from './features/improvements/service.js';
 import { PlanService } from './features/plans/service.js';
+import { QuotaService } from './features/limits/service.js';
+import { ratePolicies, type RatePolicy } from './features/limits/rate-policies.js';
 import { extractionJob } from './features/questionnaires/jobs.js';
 import { QuestionnaireService } from './features/questionnaires/service.js';
 import { UserService } from './features/users/service.js';
@@ -29,6 +31,10 @@ import type { PeriodicTask } from './jobs/periodic-tasks.js';
 /** Every feature's service, built once per process from the shared infrastructure. */
 export interface Features {
   plans: PlanService;
+  /** Daily allowances and the status of every limit. */
+  quotas: QuotaService;
+  /** The request-rate limits, from the config and the plans. */
+  ratePolicies: RatePolicy[];
   users: UserService;
   signer: TokenSigner;
   sessions: SessionService;
@@ -52,8 +58,9 @@ export interface Features {
 
 /** The one place where feature services are made and wired to each other and to the infrastructure. */
 export function createFeatures(services: Services): Features {
-  const { config, database, cache, bus, queue, jobs, jobWatch, cpu, renderer, blobs, mailer, stripe, logger, secretKey } = services;
+  const { config, database, cache, counters, bus, queue, jobs, jobWatch, cpu, renderer, blobs, mailer, stripe, logger, secretKey } = services;
   const plans = new PlanService({ database, cache, stripe, logger });
+  const quotas = new QuotaService({ database, plans, counters });
   const sessionCache = new SessionCache(bus);
   const users = new UserService(database, plans, (userId) => sessionCache.invalidateUser(userId));
   const signer = new TokenSigner(secretKey);
@@ -61,13 +68,15 @@ export function createFeatures(services: Services): Features {
   const passwords = new PasswordService({ database, users, sessions, jobs });
   const google = new GoogleSignIn({ database, users, sessions, verifier: new GoogleVerifier(config.googleJwksUrl, config.googleClientId) });
   const health = new HealthService({ config, database, cache, queue, jobs, processLabel: services.processLabel, logger });
-  const questionnaires = new QuestionnaireService({ database, jobs, blobs, logger });
+  const questionnaires = new QuestionnaireService({ database, jobs, blobs, quotas, logger });
   const analysis = new AnalysisService({ questionnaires });
-  const improvements = new ImprovementService({ database, jobs, jobWatch, questionnaires, logger });
+  const improvements = new ImprovementService({ database, jobs, jobWatch, questionnaires, quotas, logger });
   const improver = createImprover(config, logger);
-  const documents = new DocumentService({ database, jobs, jobWatch, blobs, questionnaires, logger });
+  const documents = new DocumentService({ database, jobs, jobWatch, blobs, questionnaires, quotas, logger });
   return {
     plans,
+    quotas,
+    ratePolicies: ratePolicies(config),
     users,
     signer,
     sessions,

@@ -125,6 +125,30 @@ program
     }
   });
 
+program
+  .command('rate-limits')
+  .description("Show a person's limits as they are enforced, or reset their daily usage and request counters.")
+  .argument('<action>', 'show or reset')
+  .requiredOption('--user <username|email>', 'the account')
+  .option('--scope <scope>', 'all, ai_responses, questionnaires, uploads, cv_uploads, api_calls or burst', 'all')
+  .option('--json', 'show: print the status body as JSON')
+  .action(async (action: string, options: { user: string; scope: string; json?: boolean }) => {
+    if (action !== 'show' && action !== 'reset') {
+      process.stderr.write(`rate-limits: unknown action "${action}": use show or reset\n`);
+      process.exitCode = 2;
+      return;
+    }
+    const config = configOrExit();
+    const { runRateLimitsCommand, RateLimitsCommandError } = await import('./process/rate-limits-command.js');
+    try {
+      process.stdout.write(await runRateLimitsCommand(config, action, options));
+    } catch (error) {
+      if (!(error instanceof RateLimitsCommandError)) throw error;
+      process.stderr.write(`rate-limits: ${error.message}\n`);
+      process.exitCode = 2;
+    }
+  });
+
 async function readStdin(): Promise<string> {
   const chunks: Buffer[] = [];
   for await (const chunk of process.stdin) chunks.push(chunk as Buffer);

@@ -11,6 +11,7 @@ import type { Cache } from './infra/cache/cache.js';
 import { MemoryCache } from './infra/cache/memory-cache.js';
 import { RedisCache } from './infra/cache/redis-cache.js';
 import { CpuPool } from './infra/cpu/cpu-pool.js';
+import { CounterStore } from './infra/rate-limit/counter-store.js';
 import type { PdfRenderer } from './infra/pdf/pdf-renderer.js';
 import { TypstRenderPool } from './infra/pdf/typst-pool.js';
 import type { Database } from './infra/db/database.js';
@@ -32,6 +33,8 @@ export interface Services {
   readonly logger: Logger;
   readonly database: Database;
   readonly cache: Cache;
+  /** Request counters of the rate limits. */
+  readonly counters: CounterStore;
   /** Tells every process that something held in memory changed. */
   readonly bus: InvalidationBus;
   readonly queue: JobQueue;
@@ -85,18 +88,21 @@ export async function createServices(config: Config, options: ServiceOptions): P
   const secretKey = await resolveSecretKey(config);
 
   let cache: Cache;
+  let counters: CounterStore;
   let queue: JobQueue;
   let bus: InvalidationBus;
   if (config.redisUrl) {
     const redis = connectRedis(config.redisUrl, 'commands', logger);
     const redisBus = new RedisInvalidationBus(config.redisUrl, config.redisKeyPrefix, redis, logger);
     cache = new RedisCache(redis, config.redisKeyPrefix, logger);
+    counters = CounterStore.inRedis(redis, config.redisKeyPrefix, logger);
     bus = redisBus;
     queue = new BullmqQueue({ redisUrl: config.redisUrl, connection: redis, prefix: config.redisKeyPrefix, lockSeconds: config.jobLeaseSeconds, logger });
     const [commandsReady, busLive] = await Promise.all([readyWithin(redis, REDIS_START_WAIT_MS), redisBus.liveWithin(REDIS_START_WAIT_MS)]);
     if (!commandsReady || !busLive) logger.warn({ waitedMs: REDIS_START_WAIT_MS }, 'starting without Redis: it does not answer yet; features that need it degrade until it does');
   } else {
     cache = new MemoryCache();
+    counters = CounterStore.inMemory(logger);
     bus = new LocalInvalidationBus();
     queue = new InProcessQueue(logger);
   }
@@ -112,6 +118,7 @@ export async function createServices(config: Config, options: ServiceOptions): P
     logger,
     database,
     cache,
+    counters,
     bus,
     queue,
     blobs,

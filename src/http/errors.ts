@@ -23,6 +23,7 @@ export const errorCatalogue = {
   idempotency_key_reused: { status: 422, detail: 'This Idempotency-Key was sent before with a different request.' },
   missing_glyphs: { status: 422, detail: 'The CV has characters that no bundled font can draw.' },
   throttled: { status: 429, detail: 'Request was throttled.' },
+  quota_exceeded: { status: 429, detail: 'You have reached your daily allowance.' },
   internal_error: { status: 500, detail: 'A server error occurred.' },
   service_unavailable: { status: 503, detail: 'Service temporarily unavailable, try again later.' },
   llm_config: { status: 503, detail: 'AI service authentication failed. Please contact support.' },

@@ -3,11 +3,14 @@ import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { eq } from 'drizzle-orm';
 import pg from 'pg';
 import { inject } from 'vitest';
 import { buildApp, type App } from '../../src/app.js';
 import { loadConfig, type Config } from '../../src/config.js';
 import { createFeatures, type Features } from '../../src/features.js';
+import { plans } from '../../src/infra/db/schema.js';
+import { FREE_PLAN } from '../../src/features/plans/seed.js';
 import { createLogger } from '../../src/logger.js';
 import { startServices } from '../../src/process/start-services.js';
 import type { Services } from '../../src/services.js';
@@ -78,8 +81,24 @@ export interface TestEnvironment {
   close(): Promise<void>;
 }
 
+export interface TestEnvironmentOptions {
+  /**
+   * `lifted` (the default): the Free plan, which every new account is on, allows far more than any
+   * test does, so suites about other features are not about daily allowances. `seeded`: the plans
+   * as seeded, for the tests of the limits themselves. Per-address limits are lifted either way
+   * (every request of a suite comes from one address); a test sets them in `extraEnv`.
+   */
+  allowances?: 'lifted' | 'seeded';
+}
+
+const LIFTED = 1_000_000;
+
 /** Services on fresh storage of the given kind: an in-memory PGlite copy, or a new PostgreSQL database and Redis prefix. */
-export async function createTestEnvironment(target: StorageName, extraEnv: Record<string, string> = {}): Promise<TestEnvironment> {
+export async function createTestEnvironment(
+  target: StorageName,
+  extraEnv: Record<string, string> = {},
+  options: TestEnvironmentOptions = {},
+): Promise<TestEnvironment> {
   const dataDir = await mkdtemp(path.join(tmpdir(), 'cvimprover-test-'));
   const env: Record<string, string> = {
     DATA_DIR: dataDir,
@@ -91,6 +110,8 @@ export async function createTestEnvironment(target: StorageName, extraEnv: Recor
     // a moment, which load shedding would rightly answer with 503s: it is off here, and tested where
     // it is the subject, with its own threshold.
     OVERLOAD_EVENT_LOOP_DELAY_MS: '0',
+    // Every request of a suite comes from 127.0.0.1; the per-address limits are tested with their own numbers.
+    ...{ RATE_LIMIT_PER_IP_PER_HOUR: String(LIFTED), ANONYMOUS_WRITES_PER_IP_PER_MINUTE: String(LIFTED), SIGNUPS_PER_IP_PER_HOUR: String(LIFTED), PASSWORD_RESETS_PER_IP_PER_HOUR: String(LIFTED) },
     ...extraEnv,
   };
   let dropDatabase: (() => Promise<void>) | undefined;
@@ -112,6 +133,12 @@ export async function createTestEnvironment(target: StorageName, extraEnv: Recor
     schema: 'as-is',
     ...(target === 'pglite' ? { pgliteTemplate: new Blob([new Uint8Array(await readFile(inject('pgliteTemplatePath')))]) } : {}),
   });
+  if (options.allowances !== 'seeded') {
+    await services.database.db
+      .update(plans)
+      .set({ aiResponsesPerDay: LIFTED, questionnairesPerDay: LIFTED, uploadsPerDay: LIFTED, cvUploadsPerDay: LIFTED, apiCallsPerHour: LIFTED, burstPerMinute: LIFTED })
+      .where(eq(plans.name, FREE_PLAN));
+  }
   return {
     config,
     services,
@@ -130,8 +157,8 @@ export interface TestApp extends TestEnvironment {
 }
 
 /** The real app (buildApp) on fresh storage. */
-export async function createTestApp(target: StorageName, extraEnv: Record<string, string> = {}): Promise<TestApp> {
-  const environment = await createTestEnvironment(target, extraEnv);
+export async function createTestApp(target: StorageName, extraEnv: Record<string, string> = {}, options: TestEnvironmentOptions = {}): Promise<TestApp> {
+  const environment = await createTestEnvironment(target, extraEnv, options);
   const app = await buildApp(environment.services, environment.features);
   return {
     ...environment,

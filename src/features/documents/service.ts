@@ -3,6 +3,7 @@ import { AppError } from '../../http/errors.js';
 import type { BlobStore } from '../../infra/blobs/blob-store.js';
 import type { Database } from '../../infra/db/database.js';
 import type { DocumentSource } from '../../infra/db/schema.js';
+import type { QuotaService } from '../limits/service.js';
 import type { JobService } from '../../jobs/job-service.js';
 import type { JobWatch } from '../../jobs/job-watch.js';
 import { positiveIdOr } from '../../lib/positive-id.js';
@@ -31,7 +32,9 @@ export interface DocumentFile {
 
 /** PDFs of CVs: asked for here, rendered by a job, read back and downloaded. */
 export class DocumentService {
-  constructor(private readonly deps: { database: Database; jobs: JobService; jobWatch: JobWatch; blobs: BlobStore; questionnaires: QuestionnaireService; logger: Logger }) {}
+  constructor(
+    private readonly deps: { database: Database; jobs: JobService; jobWatch: JobWatch; blobs: BlobStore; questionnaires: QuestionnaireService; quotas: QuotaService; logger: Logger },
+  ) {}
 
   /** A PDF of an improvement's result (the upstream's generate-pdf). An improvement still running is waited for by the job. */
   async createFromImprovement(userId: number, rawImprovementId: string, input: DocumentOptionsInput): Promise<DocumentRecord> {
@@ -86,6 +89,7 @@ export class DocumentService {
       });
       const job = await addJob(documentKind, { documentId: row.id }, { ownerId: userId });
       await setDocumentJob(tx, row.id, job.id);
+      await this.deps.quotas.charge(tx, userId, 'uploads', job.id);
       return row.id;
     });
     return this.get(userId, id);

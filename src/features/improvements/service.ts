@@ -3,6 +3,7 @@ import type { Logger } from 'pino';
 import { AppError, type ErrorCode } from '../../http/errors.js';
 import type { Database } from '../../infra/db/database.js';
 import { isUniqueViolation } from '../../infra/db/database-errors.js';
+import type { QuotaService } from '../limits/service.js';
 import type { JobService } from '../../jobs/job-service.js';
 import { positiveIdOr } from '../../lib/positive-id.js';
 import { isSettledStatus } from '../../jobs/job-backed-status.js';
@@ -44,7 +45,7 @@ function requestHash(questionnaireId: number, prompt: string): string {
 /** Improvements of a questionnaire's CV: asked for here, made by a job, read back and watched. */
 export class ImprovementService {
   constructor(
-    private readonly deps: { database: Database; jobs: JobService; jobWatch: JobWatch; questionnaires: QuestionnaireService; logger: Logger },
+    private readonly deps: { database: Database; jobs: JobService; jobWatch: JobWatch; questionnaires: QuestionnaireService; quotas: QuotaService; logger: Logger },
   ) {}
 
   /**
@@ -86,6 +87,7 @@ export class ImprovementService {
         const row = await insertImprovement(tx, { questionnaireId, userId, prompt: cleanedPrompt, idempotencyKey: idempotencyKey ?? null, requestHash: hash });
         const job = await addJob(improvementKind, { improvementId: row.id }, { ownerId: userId });
         await setImprovementJob(tx, row.id, job.id);
+        await this.deps.quotas.charge(tx, userId, 'ai_responses', job.id);
         return row.id;
       });
       return { record: await this.get(userId, id), repeated: false };

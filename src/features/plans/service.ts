@@ -49,6 +49,11 @@ export class PlanService {
     return findPlanByName(db, FREE_PLAN);
   }
 
+  /** Every plan row, cheapest first (by their order); inside a transaction, read through it. */
+  async rows(tx?: DbOrTx): Promise<PlanRow[]> {
+    return tx ? listPlans(tx) : this.listing.run(() => listPlans(this.dependencies.database.db));
+  }
+
   async findById(id: number | null): Promise<PlanRow | null> {
     return id === null ? null : ((await findPlanById(this.dependencies.database.db, id)) ?? null);
   }
@@ -113,7 +118,7 @@ export class PlanService {
   }
 
   async list(billing: 'monthly' | 'yearly' | undefined, currentPlanId: number | null | undefined): Promise<PlanBody[]> {
-    let plans = await this.listing.run(() => listPlans(this.dependencies.database.db));
+    let plans = await this.rows();
     if (billing) plans = plans.filter((plan) => this.isSold(plan, billing === 'monthly' ? 'month' : 'year'));
     return Promise.all(plans.map((plan) => this.present(plan, currentPlanId)));
   }

@@ -7,6 +7,7 @@ import type { Database, DbOrTx } from '../../infra/db/database.js';
 import { detectDocumentType } from '../../infra/extract/detect-type.js';
 import type { DocumentType } from '../../infra/extract/extraction.js';
 import type { AddJob, JobService } from '../../jobs/job-service.js';
+import type { QuotaService } from '../limits/service.js';
 import { positiveId } from '../../lib/positive-id.js';
 import { JsonResume } from '../../resume/json-resume.js';
 import { resumeAsText } from '../../resume/resume-text.js';
@@ -75,7 +76,7 @@ const notFound = () => new AppError('not_found', 'No CVQuestionnaire matches the
 /** The questionnaires people fill in, their uploaded CVs and what was read from them. */
 export class QuestionnaireService {
   constructor(
-    private readonly deps: { database: Database; jobs: JobService; blobs: BlobStore; logger: Logger },
+    private readonly deps: { database: Database; jobs: JobService; blobs: BlobStore; quotas: QuotaService; logger: Logger },
   ) {}
 
   /** Cleans the text fields and checks their limits after cleaning, as the upstream did before storing. */
@@ -136,6 +137,7 @@ export class QuestionnaireService {
   private async attachUpload(tx: DbOrTx, addJob: AddJob, questionnaireId: number, userId: number, upload: StoredUpload | null): Promise<void> {
     await deleteCv(tx, questionnaireId);
     const job = upload ? await addJob(extractionKind, { questionnaireId }, { ownerId: userId }) : null;
+    if (job) await this.deps.quotas.charge(tx, userId, 'cv_uploads', job.id);
     await updateQuestionnaire(tx, questionnaireId, {
       resumeBlobKey: upload?.key ?? null,
       resumeFileName: upload?.fileName ?? null,
@@ -181,6 +183,7 @@ export class QuestionnaireService {
           companySize: input.company_size,
           applicationTimeline: input.application_timeline,
         });
+        await this.deps.quotas.charge(tx, userId, 'questionnaires', null);
         if (upload) await this.attachUpload(tx, addJob, row.id, userId, upload);
         return row.id;
       });
