@@ -12,6 +12,7 @@ import { authentication, securitySchemes } from './features/auth/sessions/authen
 import { CSRF_HEADER } from './features/auth/sessions/cookies.js';
 import { sessionRoutes } from './features/auth/sessions/routes.js';
 import { healthRoutes } from './features/health/routes.js';
+import { paymentRoutes } from './features/payments/routes.js';
 import { planRoutes } from './features/plans/routes.js';
 import { questionnaireRoutes } from './features/questionnaires/routes.js';
 import { analysisRoutes } from './features/analysis/routes.js';
@@ -131,7 +132,7 @@ export async function buildApp(services: Services, features: Features): Promise<
   refuseCrossSiteForms(app, config.corsAllowedOrigins);
   await registerOpenApi(app, securitySchemes);
 
-  const { users, plans, sessions, passwords, google, health, signer, questionnaires, analysis, improvements, documents, templatePreviews } = features;
+  const { users, plans, sessions, passwords, google, health, signer, questionnaires, analysis, improvements, documents, payments, templatePreviews } = features;
   await app.register(authentication, { sessions, signer });
   await app.register(healthRoutes, { health });
   await app.register(sessionRoutes, { sessions, users });
@@ -139,6 +140,7 @@ export async function buildApp(services: Services, features: Features): Promise<
   await app.register(googleRoutes, { google, users });
   await app.register(userRoutes, { users });
   await app.register(planRoutes, { plans });
+  await app.register(paymentRoutes, { payments });
   await app.register(questionnaireRoutes, { questionnaires });
   await app.register(analysisRoutes, { analysis });
   await app.register(improvementRoutes, { improvements });

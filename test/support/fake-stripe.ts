@@ -150,6 +150,8 @@ export class FakeStripe {
   readonly portalSessions: { id: string; customer: string; return_url: string; url: string }[] = [];
   private readonly idempotent = new Map<string, IdempotentReply>();
   private readonly server: Server;
+  /** Changes to make to a subscription right after it is next read (a change racing a sync). */
+  private readonly afterReads = new Map<string, () => void>();
   /** Requests still to be answered with a 500 `api_error` (Stripe having a bad moment). */
   private failures = 0;
   private readonly prices: Map<string, FakePrice>;
@@ -183,6 +185,11 @@ export class FakeStripe {
   /** The requests to one path (`POST /v1/checkout/sessions`). */
   requestsTo(method: string, path: string): StripeRequest[] {
     return this.requests.filter((request) => request.method === method && request.path === path);
+  }
+
+  /** Right after the next read of this subscription is answered, `change` runs: Stripe changed it meanwhile. */
+  afterNextRead(subscriptionId: string, change: () => void): void {
+    this.afterReads.set(subscriptionId, change);
   }
 
   /** The next `count` requests fail with a 500 `api_error`. */
@@ -253,6 +260,13 @@ export class FakeStripe {
     return subscription;
   }
 
+  /** A Checkout Session as the API shows it (and an event carries it). */
+  checkoutSessionObject(id: string): Record<string, unknown> {
+    const session = this.sessions.get(id);
+    if (!session) throw new Error(`no checkout session ${id}`);
+    return this.presentSession(session, []);
+  }
+
   /** The one Checkout Session created so far for this customer (the test's person). */
   sessionOf(customer: string): FakeCheckoutSession {
     const found = [...this.sessions.values()].filter((session) => session.customer === customer);
@@ -317,7 +331,12 @@ export class FakeStripe {
     if (resource === 'checkout' && id === 'sessions' && method === 'GET' && extra) return this.getSession(decodeURIComponent(extra), expand);
     if (resource === 'subscriptions' && method === 'GET' && id) {
       const subscription = this.subscriptions.get(decodeURIComponent(id));
-      return subscription ? { status: 200, body: subscription } : noSuch('subscription', id);
+      if (!subscription) return noSuch('subscription', id);
+      const body = structuredClone(subscription);
+      const change = this.afterReads.get(subscription.id);
+      this.afterReads.delete(subscription.id);
+      change?.();
+      return { status: 200, body };
     }
     if (resource === 'billing_portal' && id === 'sessions' && method === 'POST' && !extra) return this.createPortalSession(params);
     return stripeError(404, 'invalid_request_error', `Unrecognized request URL (${method}: ${path}).`);
@@ -381,8 +400,10 @@ export class FakeStripe {
   }
 
   private presentSession(session: FakeCheckoutSession, expand: string[]): Record<string, unknown> {
-    const { line_items_price: _price, subscription_metadata: _metadata, ...visible } = session;
-    const body: Record<string, unknown> = { ...visible };
+    // What the session was made with is the fake's own bookkeeping, not part of Stripe's object.
+    const body: Record<string, unknown> = { ...session };
+    delete body.line_items_price;
+    delete body.subscription_metadata;
     if (expand.includes('subscription') && session.subscription) body.subscription = this.subscriptions.get(session.subscription) ?? session.subscription;
     if (expand.includes('customer') && session.customer) body.customer = this.customers.get(session.customer) ?? session.customer;
     return body;
