@@ -12,6 +12,7 @@ import { authentication, securitySchemes } from './features/auth/sessions/authen
 import { CSRF_HEADER } from './features/auth/sessions/cookies.js';
 import { sessionRoutes } from './features/auth/sessions/routes.js';
 import { healthRoutes } from './features/health/routes.js';
+import { paymentRoutes } from './features/payments/routes.js';
 import { planRoutes } from './features/plans/routes.js';
 import { limitRoutes } from './features/limits/routes.js';
 import { rateLimiting } from './features/limits/rate-limiting.js';
@@ -133,7 +134,7 @@ export async function buildApp(services: Services, features: Features): Promise<
   refuseCrossSiteForms(app, config.corsAllowedOrigins);
   await registerOpenApi(app, securitySchemes);
 
-  const { users, plans, quotas, ratePolicies, sessions, passwords, google, health, signer, questionnaires, analysis, improvements, documents, templatePreviews } = features;
+  const { users, plans, quotas, ratePolicies, sessions, passwords, google, health, signer, questionnaires, analysis, improvements, documents, payments, templatePreviews } = features;
   await app.register(authentication, { sessions, signer });
   // After authentication: limits follow the signed-in person's plan.
   await app.register(rateLimiting, { counters: services.counters, quotas, policies: ratePolicies });
@@ -144,6 +145,7 @@ export async function buildApp(services: Services, features: Features): Promise<
   await app.register(userRoutes, { users });
   await app.register(planRoutes, { plans });
   await app.register(limitRoutes, { quotas });
+  await app.register(paymentRoutes, { payments });
   await app.register(questionnaireRoutes, { questionnaires });
   await app.register(analysisRoutes, { analysis });
   await app.register(improvementRoutes, { improvements });

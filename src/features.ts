@@ -19,6 +19,7 @@ import { pdfTextReader } from './features/documents/render-cv-document.js';
 import { DocumentService } from './features/documents/service.js';
 import { TemplatePreviews } from './features/documents/template-previews.js';
 import { ImprovementService } from './features/improvements/service.js';
+import { PaymentService } from './features/payments/service.js';
 import { PlanService } from './features/plans/service.js';
 import { QuotaService } from './features/limits/service.js';
 import { ratePolicies, type RatePolicy } from './features/limits/rate-policies.js';
@@ -45,6 +46,8 @@ export interface Features {
   analysis: AnalysisService;
   improvements: ImprovementService;
   documents: DocumentService;
+  /** Stripe checkout, billing portal and subscription sync. */
+  payments: PaymentService;
   /** The template list and previews. */
   templatePreviews: TemplatePreviews;
   /** What rewrites CVs: the configured language model, or the offline rules. */
@@ -73,6 +76,16 @@ export function createFeatures(services: Services): Features {
   const improvements = new ImprovementService({ database, jobs, jobWatch, questionnaires, quotas, logger });
   const improver = createImprover(config, logger);
   const documents = new DocumentService({ database, jobs, jobWatch, blobs, questionnaires, quotas, logger });
+  const payments = new PaymentService({
+    database,
+    stripe,
+    users,
+    plans,
+    logger,
+    frontendUrl: config.frontendUrl,
+    webhookSecret: config.stripeWebhookSecret,
+    secretKey,
+  });
   return {
     plans,
     quotas,
@@ -87,6 +100,7 @@ export function createFeatures(services: Services): Features {
     analysis,
     improvements,
     documents,
+    payments,
     templatePreviews: new TemplatePreviews(renderer),
     improver,
     jobHandlers: [

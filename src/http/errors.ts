@@ -31,6 +31,9 @@ export const errorCatalogue = {
   llm_rate_limited: { status: 429, detail: 'AI service is currently busy. Please wait a moment and try again.' },
   llm_bad_output: { status: 502, detail: 'AI service returned an answer that could not be used. Please try again.' },
   llm_timeout: { status: 504, detail: 'AI service took too long to answer. Please try again later.' },
+  payments_not_configured: { status: 503, detail: 'Payments are not set up on this server.' },
+  payment_provider_unavailable: { status: 503, detail: 'The payment service is unavailable right now. Please try again shortly.' },
+  payment_provider_error: { status: 502, detail: 'The payment service could not complete the request. Please try again later.' },
 } as const satisfies Record<string, { status: number; detail: string }>;
 
 export type ErrorCode = keyof typeof errorCatalogue;

@@ -1,9 +1,7 @@
-import { once } from 'node:events';
-import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { registerPerson } from '../../../test/support/browser.js';
+import { FakeStripe } from '../../../test/support/fake-stripe.js';
 import { createTestApp, storageTargets, type TestApp } from '../../../test/support/harness.js';
 import { plans } from '../../infra/db/schema.js';
 import type { PlanBody, Price } from './schema.js';
@@ -45,62 +43,6 @@ function planNamed(list: PlanBody[], name: string): PlanBody {
   const plan = list.find((candidate) => candidate.name === name);
   if (!plan) throw new Error(`no plan ${name} in ${JSON.stringify(names(list))}`);
   return plan;
-}
-
-interface StripeRequest {
-  method: string;
-  path: string;
-  headers: IncomingHttpHeaders;
-}
-
-/** A local stand-in for api.stripe.com that knows some prices (GET /v1/prices/:id) and records every request. */
-class FakeStripe {
-  readonly requests: StripeRequest[] = [];
-  private readonly server: Server;
-
-  constructor(private readonly prices: Map<string, { unit_amount: number; interval: 'month' | 'year' }>) {
-    this.server = createServer((request, response) => {
-      const path = new URL(request.url ?? '/', 'http://fake').pathname;
-      this.requests.push({ method: request.method ?? '', path, headers: request.headers });
-      request.resume();
-      const match = /^\/v1\/prices\/([^/]+)$/.exec(path);
-      const known = match?.[1] !== undefined ? this.prices.get(decodeURIComponent(match[1])) : undefined;
-      response.setHeader('content-type', 'application/json');
-      response.setHeader('request-id', `req_fake_${this.requests.length}`);
-      if (request.method === 'GET' && match?.[1] !== undefined && known) {
-        response.statusCode = 200;
-        response.end(
-          JSON.stringify({
-            id: decodeURIComponent(match[1]),
-            object: 'price',
-            unit_amount: known.unit_amount,
-            currency: 'eur',
-            recurring: { interval: known.interval },
-          }),
-        );
-        return;
-      }
-      response.statusCode = 404;
-      response.end(JSON.stringify({ error: { type: 'invalid_request_error', message: 'No such price', code: 'resource_missing' } }));
-    });
-  }
-
-  async start(): Promise<string> {
-    this.server.listen(0, '127.0.0.1');
-    await once(this.server, 'listening');
-    return `http://127.0.0.1:${(this.server.address() as AddressInfo).port}`;
-  }
-
-  /** How many requests asked for this price. */
-  count(priceId: string): number {
-    return this.requests.filter((request) => request.path === `/v1/prices/${priceId}`).length;
-  }
-
-  async stop(): Promise<void> {
-    this.server.closeAllConnections();
-    this.server.close();
-    await once(this.server, 'close');
-  }
 }
 
 for (const target of storageTargets()) {

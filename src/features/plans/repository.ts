@@ -1,4 +1,4 @@
-import { asc, eq } from 'drizzle-orm';
+import { asc, eq, or } from 'drizzle-orm';
 import type { DbOrTx } from '../../infra/db/database.js';
 import { preparedFor } from '../../infra/db/prepared.js';
 import { plans } from '../../infra/db/schema.js';
@@ -15,6 +15,17 @@ export async function listPlans(db: DbOrTx): Promise<PlanRow[]> {
 
 export async function findPlanById(db: DbOrTx, id: number): Promise<PlanRow | undefined> {
   const [row] = await db.select().from(plans).where(eq(plans.id, id));
+  return row;
+}
+
+/** The plan sold at this Stripe price, monthly or yearly. */
+export async function findPlanByStripePrice(db: DbOrTx, priceId: string): Promise<PlanRow | undefined> {
+  const [row] = await db
+    .select()
+    .from(plans)
+    .where(or(eq(plans.stripePriceIdMonthly, priceId), eq(plans.stripePriceIdYearly, priceId)))
+    .orderBy(asc(plans.id))
+    .limit(1);
   return row;
 }
 

@@ -3,7 +3,7 @@ import type { Cache } from '../../infra/cache/cache.js';
 import { SharedCall } from '../../lib/shared-call.js';
 import type { Database, DbOrTx } from '../../infra/db/database.js';
 import type { Stripe } from '../../infra/stripe/stripe-client.js';
-import { findPlanById, findPlanByName, listPlans, type PlanRow } from './repository.js';
+import { findPlanById, findPlanByName, findPlanByStripePrice, listPlans, type PlanRow } from './repository.js';
 import type { PlanBody, Price } from './schema.js';
 import { FREE_PLAN } from './seed.js';
 
@@ -52,6 +52,11 @@ export class PlanService {
   /** Every plan row, cheapest first (by their order); inside a transaction, read through it. */
   async rows(tx?: DbOrTx): Promise<PlanRow[]> {
     return tx ? listPlans(tx) : this.listing.run(() => listPlans(this.dependencies.database.db));
+  }
+
+  /** The plan a Stripe price buys, if any plan is sold at it. */
+  async findByStripePrice(db: DbOrTx, priceId: string): Promise<PlanRow | undefined> {
+    return findPlanByStripePrice(db, priceId);
   }
 
   async findById(id: number | null): Promise<PlanRow | null> {

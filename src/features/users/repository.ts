@@ -1,16 +1,51 @@
-import { and, eq, ne, or, sql } from 'drizzle-orm';
+import { and, eq, isNull, ne, or, sql } from 'drizzle-orm';
 import type { DbOrTx } from '../../infra/db/database.js';
 import { users } from '../../infra/db/schema.js';
 
 export type UserRow = typeof users.$inferSelect;
 export type NewUser = typeof users.$inferInsert;
 export type UserChanges = Partial<Pick<UserRow, 'username' | 'email' | 'firstName' | 'lastName' | 'dateOfBirth'>>;
+/** A user's plan and Stripe subscription, as the last sync with Stripe left them. */
+export type SubscriptionFields = Pick<
+  UserRow,
+  'planId' | 'stripeCustomerId' | 'stripeSubscriptionId' | 'stripeSubscriptionStatus' | 'subscriptionCurrentPeriodEnd' | 'subscriptionInterval'
+>;
 
 const lower = (column: typeof users.username | typeof users.email) => sql`lower(${column})`;
 
 export async function findUserById(db: DbOrTx, id: number): Promise<UserRow | undefined> {
   const [row] = await db.select().from(users).where(eq(users.id, id));
   return row;
+}
+
+/** The row, locked until the end of the transaction: changes to one user's subscription happen one at a time. */
+export async function lockUserById(tx: DbOrTx, id: number): Promise<UserRow | undefined> {
+  const [row] = await tx.select().from(users).where(eq(users.id, id)).for('update');
+  return row;
+}
+
+export async function findUserByStripeSubscriptionId(db: DbOrTx, subscriptionId: string): Promise<UserRow | undefined> {
+  const [row] = await db.select().from(users).where(eq(users.stripeSubscriptionId, subscriptionId)).orderBy(users.id).limit(1);
+  return row;
+}
+
+export async function findUserByStripeCustomerId(db: DbOrTx, customerId: string): Promise<UserRow | undefined> {
+  const [row] = await db.select().from(users).where(eq(users.stripeCustomerId, customerId)).orderBy(users.id).limit(1);
+  return row;
+}
+
+/** Stores the customer id unless the user already has one; returns the one stored either way. */
+export async function setStripeCustomerIdIfMissing(db: DbOrTx, id: number, customerId: string): Promise<string | undefined> {
+  await db
+    .update(users)
+    .set({ stripeCustomerId: customerId })
+    .where(and(eq(users.id, id), isNull(users.stripeCustomerId)));
+  const [row] = await db.select({ stripeCustomerId: users.stripeCustomerId }).from(users).where(eq(users.id, id));
+  return row?.stripeCustomerId ?? undefined;
+}
+
+export async function setSubscriptionFields(db: DbOrTx, id: number, fields: SubscriptionFields): Promise<void> {
+  await db.update(users).set(fields).where(eq(users.id, id));
 }
 
 /**

@@ -8,13 +8,19 @@ import {
   findUserByEmail,
   findUserById,
   findUserByLogin,
+  findUserByStripeCustomerId,
+  findUserByStripeSubscriptionId,
   findUserByUsername,
   insertUser,
+  lockUserById,
   recordLogin,
   setPasswordHash,
   setStaffFlags,
+  setStripeCustomerIdIfMissing,
+  setSubscriptionFields,
   updateUser,
   usernameTaken,
+  type SubscriptionFields,
   type UserChanges,
   type UserRow,
 } from './repository.js';
@@ -187,6 +193,33 @@ export class UserService {
 
   makeSuperuser(tx: DbOrTx, userId: number, email: string): Promise<void> {
     return setStaffFlags(tx, userId, { isStaff: true, isSuperuser: true, email: normaliseEmail(email) });
+  }
+
+  /** The user whose Stripe subscription or customer this is (by the ids stored at checkout), if any. */
+  async findByStripeIds(db: DbOrTx, ids: { subscriptionId: string | null; customerId: string | null }): Promise<UserRow | undefined> {
+    const bySubscription = ids.subscriptionId ? await findUserByStripeSubscriptionId(db, ids.subscriptionId) : undefined;
+    return bySubscription ?? (ids.customerId ? await findUserByStripeCustomerId(db, ids.customerId) : undefined);
+  }
+
+  /** The user's row, locked until the transaction ends. */
+  lockForUpdate(tx: DbOrTx, userId: number): Promise<UserRow | undefined> {
+    return lockUserById(tx, userId);
+  }
+
+  /**
+   * Links a Stripe customer to the user unless one is linked already (two checkouts at once), and
+   * announces the change; returns the customer id the user has now.
+   */
+  async linkStripeCustomer(userId: number, customerId: string): Promise<string> {
+    const stored = await setStripeCustomerIdIfMissing(this.db, userId, customerId);
+    if (!stored) throw new Error(`user ${userId} vanished while a Stripe customer was linked`);
+    await this.userChanged(userId);
+    return stored;
+  }
+
+  /** Part of a sync with Stripe: the caller owns the transaction and calls `changed` after its commit. */
+  setSubscription(tx: DbOrTx, userId: number, fields: SubscriptionFields): Promise<void> {
+    return setSubscriptionFields(tx, userId, fields);
   }
 
   /** Tells every process that this user's row changed; call after the commit that changed it. */
