@@ -192,6 +192,7 @@ async function benchmarkScaleOut(run: Run, databaseUrl: string, redis: { url: st
     PORT: '0',
   };
   await (await run.startService('scale-out-migrate', ['migrate'], env)).waitForSuccess();
+  await run.liftFreePlan(env);
   const worker = await run.startService('scale-out-worker', ['worker'], env);
   try {
     await worker.waitForLog(READY);
@@ -207,6 +208,7 @@ async function benchmarkScaleOut(run: Run, databaseUrl: string, redis: { url: st
 }
 
 async function benchmarkEmbedded(run: Run): Promise<RouteFigures[]> {
+  await run.liftFreePlan({ DATA_DIR: path.join(run.dir, 'embedded-data') });
   const api = await run.startService('embedded', ['serve', '--with-worker'], { DATA_DIR: path.join(run.dir, 'embedded-data'), PORT: '0' });
   try {
     return await benchmarkService('embedded', api);

@@ -698,6 +698,7 @@ async function healthInOwnProcesses(run: Run, layout: Layout['name'], cv: Resume
   try {
     let api: LoggedChild;
     if (layout === 'embedded') {
+      await run.liftFreePlan({ DATA_DIR: path.join(run.dir, 'embedded-data') });
       api = await run.startService('embedded', ['serve', '--with-worker'], { DATA_DIR: path.join(run.dir, 'embedded-data'), PORT: '0' });
       started.push(api);
     } else {
@@ -711,6 +712,7 @@ async function healthInOwnProcesses(run: Run, layout: Layout['name'], cv: Resume
         PORT: '0',
       };
       await (await run.startService('scale-out-migrate', ['migrate'], env)).waitForSuccess();
+      await run.liftFreePlan(env);
       const worker = await run.startService('scale-out-worker', ['worker'], env);
       started.push(worker);
       await worker.waitForLog(READY);

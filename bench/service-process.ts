@@ -7,6 +7,7 @@ import { open, readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { packageRoot } from '../src/paths.js';
+import { BENCH_LIMITS_ENV, LIFT_FREE_PLAN_ARGS } from './limits.js';
 
 // The first embedded start creates its PGlite database, which takes seconds on this machine.
 const START_TIMEOUT_MS = 60_000;
@@ -143,9 +144,14 @@ export class Run {
     return child;
   }
 
+  /** Raises the Free plan's limits in the service's database (migrating it first) before it serves. */
+  async liftFreePlan(env: Env): Promise<void> {
+    await (await this.startService('lift-free-plan', LIFT_FREE_PLAN_ARGS, env)).waitForSuccess();
+  }
+
   /** The service's commands run from the run's own directory, so no `.env` of the checkout is read. */
   startService(name: string, args: readonly string[], env: Env): Promise<LoggedChild> {
-    return this.startChild(name, [CLI, ...args], env, this.dir);
+    return this.startChild(name, [CLI, ...args], { ...BENCH_LIMITS_ENV, ...env }, this.dir);
   }
 }
 

@@ -13,6 +13,7 @@ import { Redis } from 'ioredis';
 import pg from 'pg';
 import type { App } from '../src/app.js';
 import { loadConfig } from '../src/config.js';
+import { BENCH_LIMITS_ENV, liftFreePlan } from './limits.js';
 import { createLogger } from '../src/logger.js';
 import { startServices } from '../src/process/start-services.js';
 import type { Services } from '../src/services.js';
@@ -27,6 +28,7 @@ export const BENCH_SECRET_KEY = 'bench-secret-key-long-enough-to-sign-tokens-012
 const BASE_ENV = {
   SECRET_KEY: BENCH_SECRET_KEY,
   LOG_LEVEL: 'silent',
+  ...BENCH_LIMITS_ENV,
 } as const;
 
 export type LayoutName = 'embedded' | 'scale-out';
@@ -109,6 +111,7 @@ async function openEmbedded(env: BenchEnv): Promise<Layout> {
     await empty.close();
     const config = loadConfig({ ...BASE_ENV, ...env, DATA_DIR: dataDir });
     const services = await startServices(config, { logger: createLogger(config.logLevel), role: 'bench', schema: 'migrate', pgliteTemplate: template });
+    await liftFreePlan(services.database.db);
     return {
       name: 'embedded',
       services,
@@ -224,6 +227,7 @@ async function openScaleOut(env: BenchEnv): Promise<Layout> {
     const config = loadConfig({ ...BASE_ENV, ...env, DATA_DIR: dataDir, DATABASE_URL: database.url, REDIS_URL: redis.url, REDIS_KEY_PREFIX: redis.keyPrefix });
     // Migrations and plans, as `cvimprover migrate` would leave them: both layouts then start with the same rows.
     services = await startServices(config, { logger: createLogger(config.logLevel), role: 'bench', schema: 'migrate' });
+    await liftFreePlan(services.database.db);
     return { name: 'scale-out', services, features: createFeatures(services), close };
   } catch (error) {
     await close();

@@ -149,6 +149,42 @@ program
     }
   });
 
+program
+  .command('plans')
+  .description("List the plans' limits, or change a plan's limits.")
+  .argument('<action>', 'list or set')
+  .argument('[name]', 'set: the plan (Free, Basic, Pro, Premium or one of your own)')
+  .option('--ai-responses <n>', 'improvements per 24 h', (value) => wholeNumber(value, '--ai-responses'))
+  .option('--questionnaires <n>', 'questionnaires created per 24 h', (value) => wholeNumber(value, '--questionnaires'))
+  .option('--uploads <n>', 'PDF documents per 24 h', (value) => wholeNumber(value, '--uploads'))
+  .option('--cv-uploads <n>', 'CV files uploaded per 24 h', (value) => wholeNumber(value, '--cv-uploads'))
+  .option('--api-calls <n>', 'requests to /cv/ per hour', (value) => wholeNumber(value, '--api-calls'))
+  .option('--burst <n>', 'writes outside /cv/ per minute', (value) => wholeNumber(value, '--burst'))
+  .action(async (action: string, name: string | undefined, options: Record<string, number | undefined>) => {
+    if (action !== 'list' && action !== 'set') {
+      process.stderr.write(`plans: unknown action "${action}": use list or set\n`);
+      process.exitCode = 2;
+      return;
+    }
+    const config = configOrExit();
+    const { runPlansCommand, PlansCommandError } = await import('./process/plans-command.js');
+    try {
+      process.stdout.write(await runPlansCommand(config, action, name, options));
+    } catch (error) {
+      if (!(error instanceof PlansCommandError)) throw error;
+      process.stderr.write(`plans: ${error.message}\n`);
+      process.exitCode = 2;
+    }
+  });
+
+function wholeNumber(value: string, flag: string): number {
+  if (!/^\d{1,9}$/.test(value)) {
+    process.stderr.write(`${flag} must be a whole number, got "${value}"\n`);
+    process.exit(2);
+  }
+  return Number(value);
+}
+
 async function readStdin(): Promise<string> {
   const chunks: Buffer[] = [];
   for await (const chunk of process.stdin) chunks.push(chunk as Buffer);

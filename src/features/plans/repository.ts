@@ -43,3 +43,14 @@ export async function insertMissingPlans(db: DbOrTx, rows: NewPlan[]): Promise<s
     .returning({ name: plans.name });
   return created.map((row) => row.name);
 }
+
+export type PlanAllowanceChanges = Partial<
+  Pick<PlanRow, 'aiResponsesPerDay' | 'questionnairesPerDay' | 'uploadsPerDay' | 'cvUploadsPerDay' | 'apiCallsPerHour' | 'burstPerMinute'>
+>;
+
+/** Changes a plan's limits; the plan as it now is, or undefined when no plan has that name. */
+export async function updatePlanAllowances(db: DbOrTx, name: string, changes: PlanAllowanceChanges): Promise<PlanRow | undefined> {
+  if (Object.keys(changes).length === 0) return findPlanByName(db, name);
+  const [row] = await db.update(plans).set(changes).where(eq(plans.name, name)).returning();
+  return row;
+}
