@@ -7,7 +7,7 @@ import { open, readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { packageRoot } from '../src/paths.js';
-import { BENCH_LIMITS_ENV, LIFT_FREE_PLAN_ARGS } from './limits.js';
+import { BENCH_LIMITS_ENV, LIFT_FREE_PLAN_ARGS } from './lifted-limits.js';
 
 // The first embedded start creates its PGlite database, which takes seconds on this machine.
 const START_TIMEOUT_MS = 60_000;

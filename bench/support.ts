@@ -13,7 +13,7 @@ import { Redis } from 'ioredis';
 import pg from 'pg';
 import type { App } from '../src/app.js';
 import { loadConfig } from '../src/config.js';
-import { BENCH_LIMITS_ENV, liftFreePlan } from './limits.js';
+import { BENCH_LIMITS_ENV, liftFreePlan } from './lifted-limits.js';
 import { createLogger } from '../src/logger.js';
 import { startServices } from '../src/process/start-services.js';
 import type { Services } from '../src/services.js';
