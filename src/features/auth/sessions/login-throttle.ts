@@ -52,8 +52,11 @@ export class LoginThrottle {
     ];
     const retryAfter = Math.max(...over);
     if (retryAfter > 0) {
-      throw new AppError('throttled', `Too many failed login attempts. Try again in ${retryAfter} seconds.`, {
+      const detail = `Too many failed login attempts. Try again in ${retryAfter} seconds.`;
+      // The upstream's throttled body (`error`, `message`) beside ours, as every 429 has it.
+      throw new AppError('throttled', detail, {
         headers: { 'retry-after': String(retryAfter) },
+        body: { error: 'rate_limit_exceeded', message: detail, scope: 'login' },
       });
     }
     return admission;

@@ -181,7 +181,7 @@ for (const target of storageTargets()) {
         }
         const locked = await login(person.username, person.password, '10.9.1.2');
         expect(locked.statusCode).toBe(429);
-        expect(locked.json()).toMatchObject({ code: 'throttled' });
+        expect(locked.json()).toMatchObject({ code: 'throttled', error: 'rate_limit_exceeded', scope: 'login' });
         expect(locked.json<{ detail: string }>().detail).toMatch(/^Too many failed login attempts\. Try again in \d+ seconds\.$/);
         const retryAfter = Number(locked.headers['retry-after']);
         expect(retryAfter).toBeGreaterThan(800);
