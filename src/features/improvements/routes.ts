@@ -42,10 +42,11 @@ export const improvementRoutes: FastifyPluginAsyncTypebox<{ improvements: Improv
     },
     async (request, reply) => {
       const { user } = requireUser(request);
-      const { record: created, repeated } = await improvements.create(user.id, request.body, request.headers['idempotency-key']);
+      const { record: created, repeated, allowance } = await improvements.create(user.id, request.body, request.headers['idempotency-key']);
       const waitSeconds = preferredWaitSeconds(request.headers.prefer, IMPROVEMENT_LIMITS.maxWaitSeconds);
       const record = waitSeconds > 0 ? await improvements.waitUntilSettled(user.id, created, waitSeconds * 1000, clientGone(reply)) : created;
-      const body = present(request)(record);
+      // What is left of today's allowance, as the upstream answered it (a replay was not charged).
+      const body = { ...present(request)(record), ...(allowance ? { rate_limit_info: allowance } : {}) };
       reply.header('location', body.links.self);
       if (repeated) reply.header('idempotent-replayed', 'true');
       if (waitSeconds > 0) reply.header('preference-applied', `wait=${waitSeconds}`);

@@ -2,6 +2,7 @@ import { Type, type Static } from 'typebox';
 import { SanitisedText, SingleLine, nullable } from '../../http/common-schemas.js';
 import type { JsonResume } from '../../resume/json-resume.js';
 import type { CvAnalysis } from '../analysis/schema.js';
+import { RateLimitInfoSchema } from '../limits/schema.js';
 
 export const improvementStatuses = ['queued', 'running', 'succeeded', 'failed'] as const;
 
@@ -70,5 +71,6 @@ export const ImprovementSchema = Type.Object({
   }),
   usage: nullable(UsageSchema),
   links: Type.Object({ self: Type.String(), events: Type.String(), questionnaire: Type.String() }),
+  rate_limit_info: Type.Optional(RateLimitInfoSchema),
 });
 export type ImprovementBody = Static<typeof ImprovementSchema>;

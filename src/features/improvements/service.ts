@@ -3,6 +3,7 @@ import type { Logger } from 'pino';
 import { AppError, type ErrorCode } from '../../http/errors.js';
 import type { Database } from '../../infra/db/database.js';
 import { isUniqueViolation } from '../../infra/db/database-errors.js';
+import type { RateLimitInfo } from '../limits/schema.js';
 import type { QuotaService } from '../limits/service.js';
 import type { JobService } from '../../jobs/job-service.js';
 import { positiveIdOr } from '../../lib/positive-id.js';
@@ -53,7 +54,7 @@ export class ImprovementService {
    * improvement as queued and starts its job after the commit. A repeated Idempotency-Key with the
    * same request answers the first improvement; with another request, 422.
    */
-  async create(userId: number, input: ImprovementInput, idempotencyKey?: string): Promise<{ record: ImprovementRecord; repeated: boolean }> {
+  async create(userId: number, input: ImprovementInput, idempotencyKey?: string): Promise<{ record: ImprovementRecord; repeated: boolean; allowance?: RateLimitInfo }> {
     const { questionnaire: rawQuestionnaire, prompt } = input;
     if (rawQuestionnaire === undefined || rawQuestionnaire === null || rawQuestionnaire === '' || prompt === undefined || prompt === null || prompt === '') {
       throw upstreamError('invalid_request', 'Both questionnaire ID and prompt are required.');
@@ -83,14 +84,13 @@ export class ImprovementService {
     }
 
     try {
-      const id = await this.deps.jobs.transactionWithJobs(async (tx, addJob) => {
+      const { id, allowance } = await this.deps.jobs.transactionWithJobs(async (tx, addJob) => {
         const row = await insertImprovement(tx, { questionnaireId, userId, prompt: cleanedPrompt, idempotencyKey: idempotencyKey ?? null, requestHash: hash });
         const job = await addJob(improvementKind, { improvementId: row.id }, { ownerId: userId });
         await setImprovementJob(tx, row.id, job.id);
-        await this.deps.quotas.charge(tx, userId, 'ai_responses', job.id);
-        return row.id;
+        return { id: row.id, allowance: await this.deps.quotas.charge(tx, userId, 'ai_responses', job.id) };
       });
-      return { record: await this.get(userId, id), repeated: false };
+      return { record: await this.get(userId, id), repeated: false, allowance };
     } catch (error) {
       // Two requests with one key at once: the other one's row stands.
       if (idempotencyKey !== undefined && isUniqueViolation(error)) {

@@ -127,6 +127,8 @@ for (const target of storageTargets()) {
         for (let i = already; i < limit; i++) {
           const response = await spend(person, scope, questionnaire);
           expect(accepted(response.statusCode), `${scope} #${i + 1}: ${response.body}`).toBe(true);
+          // An improvement says what is left of the day's allowance, as the upstream's answer did.
+          if (scope === 'ai_responses') expect(JSON.parse(response.body)).toMatchObject({ rate_limit_info: { limit, remaining: limit - i - 1 } });
         }
         const countBefore = (await db().select().from(usageRecords).where(eq(usageRecords.userId, person.id))).length;
         expectRefusal(await spend(person, scope, questionnaire), scope, limit, 'Free');

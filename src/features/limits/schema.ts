@@ -46,3 +46,14 @@ export interface UpgradeSuggestion {
   recommended_plan: string;
   upgrade_url: string;
 }
+
+/** What is left of an allowance once a request has been charged (the upstream's `rate_limit_info`). */
+export const RateLimitInfoSchema = Type.Object(
+  {
+    limit: Type.Integer(),
+    remaining: Type.Integer(),
+    reset_at: Type.String({ format: 'date-time' }),
+  },
+  { description: 'the daily allowance this request was charged to, after it' },
+);
+export type RateLimitInfo = Static<typeof RateLimitInfoSchema>;

@@ -8,7 +8,7 @@ import type { UserRow } from '../users/repository.js';
 import { API_CALLS_WINDOW_MS, counterKey, personKey } from './rate-policies.js';
 import { deleteUsage, insertUsage, lockAccountPlan, readAccountPlan, usageSince, type Usage } from './repository.js';
 import { allowancesOf, QUOTA_WINDOW_MS, quotaScopes, quotaWords, SEEDED_FREE_ALLOWANCES, type Allowances, type QuotaScope } from './scopes.js';
-import type { LimitInfo, RateLimitStatusBody, ScopeStatus, UpgradeSuggestion } from './schema.js';
+import type { LimitInfo, RateLimitInfo, RateLimitStatusBody, ScopeStatus, UpgradeSuggestion } from './schema.js';
 
 /** The upstream's answers for where to buy more. */
 const UPGRADE_URL = '/core/plans/';
@@ -68,7 +68,7 @@ export class QuotaService {
    * written: over the allowance, it throws a 429 and the transaction (and the job) never commits.
    * `jobId` is the job doing the work, whose failure gives the unit back.
    */
-  async charge(tx: DbOrTx, userId: number, scope: QuotaScope, jobId: string | null): Promise<void> {
+  async charge(tx: DbOrTx, userId: number, scope: QuotaScope, jobId: string | null): Promise<RateLimitInfo> {
     const account = await lockAccountPlan(tx, userId);
     if (!account) throw new AppError('not_found', 'No such account.');
     // Everything below reads through the transaction: an embedded database has one connection.
@@ -92,6 +92,7 @@ export class QuotaService {
       });
     }
     await insertUsage(tx, { userId, scope, jobId });
+    return { limit, remaining: Math.max(0, limit - usage.used - 1), reset_at: resetAt(usage.oldest, QUOTA_WINDOW_MS, now).toISOString() };
   }
 
   limitInfo(limit: number, used: number, reset: Date, planName: string): LimitInfo {
