@@ -6,7 +6,8 @@
 //    api_calls counters), with the limits on but set far above the load, against the same service
 //    with them off (RATE_LIMIT_PER_IP_PER_HOUR=0 and the Free plan's api_calls 0, so nothing is
 //    counted): the ceiling. Both services are open at once and measured in alternating rounds, so a
-//    busy moment of the shared machine falls on both.
+//    busy moment of the shared machine falls on both. The list route knows no `limit` (its paging is
+//    `page`/`page_size`) and drops it, so the person owns exactly ten questionnaires: the answer is ten.
 // 2. The counter store alone: counts through CounterStore's plugin store, in memory and in Redis,
 //    against the engine under it (the plugin's LocalStore, a bare ioredis INCR on a connection made
 //    as the service makes its own): the ceiling of the per-request cost.
