@@ -235,6 +235,14 @@ async function openScaleOut(env: BenchEnv): Promise<Layout> {
   }
 }
 
+/**
+ * Opens one layout with the shared settings and `env`, for a benchmark that runs several side by side
+ * (to measure them in alternating rounds); the caller closes it.
+ */
+export function openLayout(name: LayoutName, env: BenchEnv = {}): Promise<Layout> {
+  return name === 'embedded' ? openEmbedded(env) : openScaleOut(env);
+}
+
 /** Prints rows of cells under a header: the first `labelColumns` columns left-aligned, the figures right-aligned. */
 export function printColumns(header: readonly string[], lines: readonly (readonly string[])[], labelColumns = 1): void {
   const widths = header.map((title, column) => Math.max(title.length, ...lines.map((line) => (line[column] ?? '').length)));

@@ -47,6 +47,20 @@ export async function usageSince(db: DbOrTx, userId: number, since: Date): Promi
   return new Map(rows.map((row) => [row.scope, { used: Number(row.used), oldest: row.oldest === null ? null : new Date(row.oldest) }]));
 }
 
+/**
+ * One scope's usage since a moment: what a charge needs. Filtering on the scope lets the count read
+ * only that scope's rows in the window along the (user, scope, created_at) index, not every row of the person.
+ */
+export async function scopeUsageSince(db: DbOrTx, userId: number, scope: UsageScope, since: Date): Promise<Usage> {
+  const [row] = await db
+    .select({ used: sql<number>`count(*)::int`, oldest: sql<string | Date | null>`min(${usageRecords.createdAt})` })
+    .from(usageRecords)
+    .leftJoin(jobs, eq(jobs.id, usageRecords.jobId))
+    .where(and(counted(userId, since), eq(usageRecords.scope, scope)));
+  const oldest = row?.oldest ?? null;
+  return { used: Number(row?.used ?? 0), oldest: oldest === null ? null : new Date(oldest) };
+}
+
 /** Forgets a person's usage of some scopes (an operator's reset); returns how many rows went. */
 export async function deleteUsage(db: DbOrTx, userId: number, scopes: readonly UsageScope[]): Promise<number> {
   const deleted = await db

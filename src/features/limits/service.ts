@@ -6,7 +6,7 @@ import type { PlanService } from '../plans/service.js';
 import { FREE_PLAN } from '../plans/seed.js';
 import type { UserRow } from '../users/repository.js';
 import { API_CALLS_WINDOW_MS, counterKey, personKey } from './rate-policies.js';
-import { deleteUsage, insertUsage, lockAccountPlan, readAccountPlan, usageSince, type Usage } from './repository.js';
+import { deleteUsage, insertUsage, lockAccountPlan, readAccountPlan, scopeUsageSince, usageSince, type Usage } from './repository.js';
 import { allowancesOf, QUOTA_WINDOW_MS, quotaScopes, quotaWords, SEEDED_FREE_ALLOWANCES, type Allowances, type QuotaScope } from './scopes.js';
 import type { LimitInfo, RateLimitInfo, RateLimitStatusBody, ScopeStatus, UpgradeSuggestion } from './schema.js';
 
@@ -74,7 +74,7 @@ export class QuotaService {
     // Everything below reads through the transaction: an embedded database has one connection.
     const allowances = await this.allowancesFor(account.plan, tx);
     const now = Date.now();
-    const usage = (await usageSince(tx, userId, new Date(now - QUOTA_WINDOW_MS))).get(scope) ?? { used: 0, oldest: null };
+    const usage = await scopeUsageSince(tx, userId, scope, new Date(now - QUOTA_WINDOW_MS));
     const limit = allowances[scope];
     if (usage.used >= limit) {
       const reset = resetAt(usage.oldest, QUOTA_WINDOW_MS, now);
