@@ -14,8 +14,8 @@ const FREE_QUESTIONNAIRES = 5;
 /** Storage that outlives an app: the same database opened by two apps, one after the other. */
 interface LastingStorage {
   open(): Promise<TestApp>;
-  /** Loses every counter the app keeps outside the database, as a cache flush would. */
-  flush(testApp: TestApp): Promise<number>;
+  /** Deletes every key the app keeps in Redis, as a cache flush would; how many went. Absent without Redis. */
+  flush?: (testApp: TestApp) => Promise<number>;
   close(): Promise<void>;
 }
 
@@ -51,9 +51,8 @@ async function postgresStorage(): Promise<LastingStorage> {
 async function pgliteStorage(): Promise<LastingStorage> {
   const dataDir = await embeddedDataDir('migrated', 'cvimprover-durability-');
   return {
+    // Its request counters are in the app's memory, which closing the app ends.
     open: () => createTestApp('pglite', {}, { allowances: 'seeded', dataDir }),
-    // Nothing outside the database but the process's memory, which closing the app ends.
-    flush: async () => 0,
     close: () => rm(dataDir, { recursive: true, force: true }),
   };
 }
@@ -89,7 +88,7 @@ for (const target of storageTargets()) {
         await expectRefused(first);
         expect((await status(first)).rate_limits.api_calls.used).toBe(FREE_QUESTIONNAIRES + 1);
 
-        if (target.name === 'postgres+redis') {
+        if (storage.flush) {
           expect(await storage.flush(first)).toBeGreaterThan(0);
           // The flush did reach the counters kept in Redis: the hourly count starts again...
           expect((await status(first)).rate_limits.api_calls.used).toBe(0);
