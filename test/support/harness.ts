@@ -5,6 +5,7 @@ import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { eq } from 'drizzle-orm';
 import pg from 'pg';
+import type { Logger } from 'pino';
 import { inject } from 'vitest';
 import { buildApp, type App } from '../../src/app.js';
 import { loadConfig, type Config } from '../../src/config.js';
@@ -89,6 +90,13 @@ export interface TestEnvironmentOptions {
    * (every request of a suite comes from one address); a test sets them in `extraEnv`.
    */
   allowances?: 'lifted' | 'seeded';
+  /** The services' logger (a test that reads what was logged passes memoryLog()'s); by default one at LOG_LEVEL. */
+  logger?: Logger;
+  /**
+   * PGlite only: open the embedded database on disk in this DATA_DIR (from embeddedDataDir('migrated'))
+   * rather than in memory, and leave the directory on close, so that a later environment can reopen it.
+   */
+  dataDir?: string;
 }
 
 const LIFTED = 1_000_000;
@@ -99,7 +107,8 @@ export async function createTestEnvironment(
   extraEnv: Record<string, string> = {},
   options: TestEnvironmentOptions = {},
 ): Promise<TestEnvironment> {
-  const dataDir = await mkdtemp(path.join(tmpdir(), 'cvimprover-test-'));
+  const ownDataDir = options.dataDir === undefined;
+  const dataDir = options.dataDir ?? (await mkdtemp(path.join(tmpdir(), 'cvimprover-test-')));
   const env: Record<string, string> = {
     DATA_DIR: dataDir,
     SECRET_KEY: TEST_SECRET_KEY,
@@ -126,12 +135,13 @@ export async function createTestEnvironment(
     env.REDIS_KEY_PREFIX = uniqueName('cvitest');
   }
   const config = loadConfig(env);
-  const logger = createLogger(config.logLevel);
+  const logger = options.logger ?? createLogger(config.logLevel);
+  const inMemory = target === 'pglite' && ownDataDir;
   const services = await startServices(config, {
     logger,
     role: 'test',
     schema: 'as-is',
-    ...(target === 'pglite' ? { pgliteTemplate: new Blob([new Uint8Array(await readFile(inject('pgliteTemplatePath')))]) } : {}),
+    ...(inMemory ? { pgliteTemplate: new Blob([new Uint8Array(await readFile(inject('pgliteTemplatePath')))]) } : {}),
   });
   if (options.allowances !== 'seeded') {
     await services.database.db
@@ -147,7 +157,7 @@ export async function createTestEnvironment(
     async close() {
       await services.close();
       await dropDatabase?.();
-      await rm(dataDir, { recursive: true, force: true });
+      if (ownDataDir) await rm(dataDir, { recursive: true, force: true });
     },
   };
 }
