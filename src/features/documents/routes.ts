@@ -15,7 +15,7 @@ import type { TemplatePreviews } from './template-previews.js';
 import type { DocumentRecord } from './repository.js';
 
 const tags = ['documents'];
-const writeErrors = errorResponses(400, 401, 403, 404, 409, 422, 503);
+const writeErrors = errorResponses(400, 401, 403, 404, 409, 422, 429, 503);
 
 /** A failed document, for a client that waited on it: the error's own status when the catalogue has one. */
 function failure(body: ReturnType<typeof presentDocument>): AppError {

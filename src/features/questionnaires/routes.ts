@@ -16,7 +16,7 @@ const tags = ['questionnaires'];
 const JSON_RESUME_SCHEMA_URL = 'https://raw.githubusercontent.com/jsonresume/resume-schema/v1.0.0/schema.json';
 // The upstream took JSON, forms and multipart; multipart is how a file comes.
 const consumes = ['application/json', 'application/x-www-form-urlencoded', 'multipart/form-data'];
-const writeErrors = errorResponses(400, 401, 403, 404, 413, 415, 503);
+const writeErrors = errorResponses(400, 401, 403, 404, 413, 415, 429, 503);
 
 export const questionnaireRoutes: FastifyPluginAsyncTypebox<{ questionnaires: QuestionnaireService }> = async (app, { questionnaires }) => {
   await acceptMultipart(app, { maxFileBytes: QUESTIONNAIRE_LIMITS.maxFileBytes, fileFields: ['resume'] });
