@@ -165,7 +165,8 @@ describe('TypstRenderPool process recycling', () => {
   });
 
   it('kills a child that overruns the timeout and fails that render with render_timeout', async () => {
-    const pool = new TypstRenderPool({ size: 1, timeoutMs: 100, templatesDir });
+    // A second is far above a warm render even on a busy machine, and far below the long one (about a minute).
+    const pool = new TypstRenderPool({ size: 1, timeoutMs: 1000, templatesDir });
     try {
       await pool.render({ template: 'slow', data: { name: 'Warm', loops: 1 } });
       const [stuck] = pool.processes();
