@@ -73,3 +73,8 @@ export class ValidationError extends Error {
     return new ValidationError({ [field]: [message] });
   }
 }
+
+/** An error in the upstream's `{"error": "..."}` shape, with our `detail` and `code` beside it. */
+export function upstreamError(code: ErrorCode, message: string = errorCatalogue[code].detail, cause?: unknown): AppError {
+  return new AppError(code, message, { body: { error: message }, ...(cause === undefined ? {} : { cause }) });
+}

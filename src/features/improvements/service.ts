@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import type { Logger } from 'pino';
-import { AppError, type ErrorCode } from '../../http/errors.js';
+import { AppError, upstreamError } from '../../http/errors.js';
 import type { Database } from '../../infra/db/database.js';
 import { isUniqueViolation } from '../../infra/db/database-errors.js';
 import type { RateLimitInfo } from '../limits/schema.js';
@@ -23,11 +23,6 @@ import {
   type ImprovementRecord,
 } from './repository.js';
 import { IMPROVEMENT_LIMITS, type ImprovementInput } from './schema.js';
-
-/** An error in the upstream's `{"error": "..."}` shape, with our `detail` and `code` beside it. */
-function upstreamError(code: ErrorCode, message: string): AppError {
-  return new AppError(code, message, { body: { error: message } });
-}
 
 const questionnaireNotFound = () => upstreamError('not_found', 'Questionnaire not found or you do not have permission to access it.');
 const improvementNotFound = () => new AppError('not_found', 'No AIResponse matches the given query.');

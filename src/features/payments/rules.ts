@@ -32,7 +32,8 @@ export interface SubscriptionState {
   userId: number | undefined;
 }
 
-const idOf = (value: string | { id: string } | null | undefined): string | null => (value === null || value === undefined ? null : typeof value === 'string' ? value : value.id);
+/** The id of an expandable Stripe field, expanded or not. */
+export const idOf = (value: string | { id: string } | null | undefined): string | null => (value === null || value === undefined ? null : typeof value === 'string' ? value : value.id);
 
 function epochDate(value: unknown): Date | null {
   return typeof value === 'number' && Number.isFinite(value) && value > 0 ? new Date(value * 1000) : null;

@@ -1,5 +1,5 @@
 import type { Logger } from 'pino';
-import { AppError, errorCatalogue, type ErrorCode } from '../../http/errors.js';
+import { AppError, upstreamError } from '../../http/errors.js';
 import type { Database, DbOrTx } from '../../infra/db/database.js';
 import { stripeFailureKind, type Stripe } from '../../infra/stripe/stripe-client.js';
 import { positiveId } from '../../lib/positive-id.js';
@@ -9,6 +9,7 @@ import type { UserService } from '../users/service.js';
 import { isStripeEventRecorded, recordStripeEvent, type StripeEventRecord } from './repository.js';
 import {
   eventSubject,
+  idOf,
   idempotencyKey,
   isLiveSubscription,
   keepsCurrentSubscription,
@@ -28,11 +29,6 @@ const CHECKOUT_REUSE_WINDOW_MS = 60 * 60 * 1000;
 const MAX_SYNC_READS = 3;
 const CHECKOUT_SESSION_ID = /^cs_[A-Za-z0-9_]{1,250}$/;
 
-/** An error in the upstream's `{"error": "..."}` shape, with our `detail` and `code` beside it. */
-function upstreamError(code: ErrorCode, message: string = errorCatalogue[code].detail, cause?: unknown): AppError {
-  return new AppError(code, message, { body: { error: message }, ...(cause === undefined ? {} : { cause }) });
-}
-
 /** A failed Stripe call as the client sees it: a safe message, never Stripe's text (the log has that). */
 function providerError(error: unknown): unknown {
   const kind = stripeFailureKind(error);
@@ -42,7 +38,6 @@ function providerError(error: unknown): unknown {
 
 const checkoutSessionNotFound = () => upstreamError('not_found', 'Checkout session not found.');
 
-const idOf = (value: string | { id: string } | null): string | null => (value === null || typeof value === 'string' ? value : value.id);
 const iso = (date: Date | null): string | null => date?.toISOString() ?? null;
 
 function sameFields(user: UserRow, fields: SubscriptionFields): boolean {
