@@ -2,6 +2,7 @@ import type { Config } from '../config.js';
 import { listPlans, updatePlanAllowances, type PlanAllowanceChanges, type PlanRow } from '../features/plans/repository.js';
 import { createLogger } from '../logger.js';
 import { startServices } from './start-services.js';
+import { textTable } from './text-table.js';
 
 /** A refusal meant for the person at the terminal (exit code 2). */
 export class PlansCommandError extends Error {}
@@ -25,8 +26,7 @@ function table(rows: PlanRow[]): string {
     ['plan', 'ai_responses', 'questionnaires', 'uploads', 'cv_uploads', 'api_calls/h', 'burst/min'],
     ...rows.map((row) => [row.name, ...[row.aiResponsesPerDay, row.questionnairesPerDay, row.uploadsPerDay, row.cvUploadsPerDay, row.apiCallsPerHour, row.burstPerMinute].map(String)]),
   ];
-  const widths = lines[0]?.map((_, column) => Math.max(...lines.map((line) => line[column]?.length ?? 0))) ?? [];
-  return lines.map((line) => line.map((cell, column) => (column === 0 ? cell.padEnd(widths[column] ?? 0) : cell.padStart(widths[column] ?? 0))).join('  ')).join('\n') + '\n';
+  return textTable(lines, (column) => column === 0).join('\n') + '\n';
 }
 
 /**

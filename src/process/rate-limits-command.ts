@@ -4,6 +4,7 @@ import { resettableScopes, type ResettableScope } from '../features/limits/servi
 import { findUserByLogin } from '../features/users/repository.js';
 import { createLogger } from '../logger.js';
 import { startServices } from './start-services.js';
+import { textTable } from './text-table.js';
 
 /** A refusal meant for the person at the terminal (exit code 2). */
 export class RateLimitsCommandError extends Error {}
@@ -47,8 +48,7 @@ export async function runRateLimitsCommand(config: Config, action: 'show' | 'res
       ['scope', 'limit', 'used', 'remaining', 'status', 'resets at'],
       ...shown.map(([scope, entry]) => [scope, String(entry.limit), String(entry.used), String(entry.remaining), entry.status, entry.reset_at]),
     ];
-    const widths = rows[0]?.map((_, column) => Math.max(...rows.map((row) => row[column]?.length ?? 0))) ?? [];
-    const table = rows.map((row) => row.map((cell, column) => (column === 0 || column >= 4 ? cell.padEnd(widths[column] ?? 0) : cell.padStart(widths[column] ?? 0))).join('  ').trimEnd());
+    const table = textTable(rows, (column) => column === 0 || column >= 4);
     return [`${status.user.username} <${status.user.email}>, plan ${status.user.plan}`, ...table, `upgrade: ${status.upgrade_recommendation.reason}`].join('\n') + '\n';
   } finally {
     await services.close();
