@@ -3,14 +3,13 @@ import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { eq } from 'drizzle-orm';
 import pg from 'pg';
 import type { Logger } from 'pino';
 import { inject } from 'vitest';
 import { buildApp, type App } from '../../src/app.js';
 import { loadConfig, type Config } from '../../src/config.js';
 import { createFeatures, type Features } from '../../src/features.js';
-import { plans } from '../../src/infra/db/schema.js';
+import { updatePlanAllowances } from '../../src/features/plans/repository.js';
 import { FREE_PLAN } from '../../src/features/plans/seed.js';
 import { createLogger } from '../../src/logger.js';
 import { startServices } from '../../src/process/start-services.js';
@@ -120,7 +119,10 @@ export async function createTestEnvironment(
     // it is the subject, with its own threshold.
     OVERLOAD_EVENT_LOOP_DELAY_MS: '0',
     // Every request of a suite comes from 127.0.0.1; the per-address limits are tested with their own numbers.
-    ...{ RATE_LIMIT_PER_IP_PER_HOUR: String(LIFTED), ANONYMOUS_WRITES_PER_IP_PER_MINUTE: String(LIFTED), SIGNUPS_PER_IP_PER_HOUR: String(LIFTED), PASSWORD_RESETS_PER_IP_PER_HOUR: String(LIFTED) },
+    RATE_LIMIT_PER_IP_PER_HOUR: String(LIFTED),
+    ANONYMOUS_WRITES_PER_IP_PER_MINUTE: String(LIFTED),
+    SIGNUPS_PER_IP_PER_HOUR: String(LIFTED),
+    PASSWORD_RESETS_PER_IP_PER_HOUR: String(LIFTED),
     ...extraEnv,
   };
   let dropDatabase: (() => Promise<void>) | undefined;
@@ -144,10 +146,14 @@ export async function createTestEnvironment(
     ...(inMemory ? { pgliteTemplate: new Blob([new Uint8Array(await readFile(inject('pgliteTemplatePath')))]) } : {}),
   });
   if (options.allowances !== 'seeded') {
-    await services.database.db
-      .update(plans)
-      .set({ aiResponsesPerDay: LIFTED, questionnairesPerDay: LIFTED, uploadsPerDay: LIFTED, cvUploadsPerDay: LIFTED, apiCallsPerHour: LIFTED, burstPerMinute: LIFTED })
-      .where(eq(plans.name, FREE_PLAN));
+    await updatePlanAllowances(services.database.db, FREE_PLAN, {
+      aiResponsesPerDay: LIFTED,
+      questionnairesPerDay: LIFTED,
+      uploadsPerDay: LIFTED,
+      cvUploadsPerDay: LIFTED,
+      apiCallsPerHour: LIFTED,
+      burstPerMinute: LIFTED,
+    });
   }
   return {
     config,
