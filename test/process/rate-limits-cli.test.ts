@@ -1,31 +1,16 @@
-import { spawn } from 'node:child_process';
-import { once } from 'node:events';
-import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { eq } from 'drizzle-orm';
 import type { RateLimitStatusBody } from '../../src/features/limits/schema.js';
-import { packageRoot } from '../../src/paths.js';
+import { plans, users } from '../../src/infra/db/schema.js';
 import { registerPerson } from '../support/browser.js';
+import { runCli } from '../support/cli-process.js';
 import { createTestApp, storageTargets, type TestApp } from '../support/harness.js';
 import { questionnaireFields } from '../support/improvements.js';
 
-const cli = path.join(packageRoot, 'bin', 'cvimprover.js');
+/** Runs the built command to completion; only errors are logged, so its standard output is its answer. */
+const rateLimits = (args: string[], env: Record<string, string>) => runCli(['rate-limits', ...args], { ...env, LOG_LEVEL: 'error' });
 const FREE_QUESTIONNAIRES = 5;
-
-/** Runs the built command to completion, its output and its error output apart. */
-async function rateLimits(args: string[], env: Record<string, string>): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  const child = spawn(process.execPath, [cli, 'rate-limits', ...args], {
-    cwd: packageRoot,
-    // Only errors are logged: what the command prints on its output is its answer.
-    env: { PATH: process.env.PATH ?? '', ...env, LOG_LEVEL: 'error' },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let stdout = '';
-  let stderr = '';
-  child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString('utf8')));
-  child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString('utf8')));
-  const [code] = (await once(child, 'close')) as [number | null];
-  return { code, stdout, stderr };
-}
+const plansCommand = (args: string[], env: Record<string, string>) => runCli(['plans', ...args], { ...env, LOG_LEVEL: 'error' });
 
 /** The status body without its reset times, which move with the clock between two readings. */
 function withoutResetTimes(body: RateLimitStatusBody): unknown {
@@ -133,5 +118,27 @@ describe.runIf(storageTargets()[1]?.available)('cvimprover rate-limits', () => {
 
     // Nothing was reset by any of them.
     expect((await status(person)).rate_limits.questionnaires.used).toBe(1);
+  });
+
+  it('changes a plan\'s limits with plans set, which the API then enforces, and refuses what it cannot set', async () => {
+    const person = await registerPerson(testApp.app, 'planned');
+    const [basic] = await testApp.services.database.db.select().from(plans).where(eq(plans.name, 'Basic'));
+    await testApp.services.database.db.update(users).set({ planId: basic?.id ?? null }).where(eq(users.id, person.id));
+
+    const set = await plansCommand(['set', 'Basic', '--questionnaires', '2', '--cv-uploads', '7'], testApp.env);
+    expect(set.code, set.stderr).toBe(0);
+    expect(set.stdout.split('\n')[1]?.split(/\s+/)).toEqual(['Basic', '20', '2', '20', '7', '300', '30']);
+    const listed = await plansCommand(['list'], testApp.env);
+    expect(listed.stdout.split('\n').find((line) => line.startsWith('Basic'))?.split(/\s+/)).toEqual(['Basic', '20', '2', '20', '7', '300', '30']);
+
+    expect((await status(person)).rate_limits.questionnaires).toMatchObject({ limit: 2, used: 0 });
+    for (let i = 0; i < 2; i++) expect((await newQuestionnaire(person)).statusCode).toBe(201);
+    expect((await newQuestionnaire(person)).statusCode).toBe(429);
+
+    const [unknown, nothing] = await Promise.all([plansCommand(['set', 'Gold', '--burst', '3'], testApp.env), plansCommand(['set', 'Basic'], testApp.env)]);
+    expect(unknown).toMatchObject({ code: 2, stdout: '' });
+    expect(unknown.stderr).toContain('no plan named "Gold"');
+    expect(nothing).toMatchObject({ code: 2, stdout: '' });
+    expect(nothing.stderr).toContain('nothing to set');
   });
 });

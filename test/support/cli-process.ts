@@ -8,6 +8,9 @@ const cli = path.join(packageRoot, 'bin', 'cvimprover.js');
 /** A running `cvimprover` process of the built package, with its log lines collected. */
 export class CliProcess {
   readonly lines: string[] = [];
+  /** What it wrote on each stream, kept apart: a command's answer is its standard output. */
+  stdout = '';
+  stderr = '';
   readonly exited: Promise<number | null>;
   private readonly child: ChildProcess;
 
@@ -26,8 +29,14 @@ export class CliProcess {
       buffered = parts.pop() ?? '';
       this.lines.push(...parts.filter((line) => line.length > 0));
     };
-    this.child.stdout?.on('data', collect);
-    this.child.stderr?.on('data', collect);
+    this.child.stdout?.on('data', (chunk: Buffer) => {
+      this.stdout += chunk.toString('utf8');
+      collect(chunk);
+    });
+    this.child.stderr?.on('data', (chunk: Buffer) => {
+      this.stderr += chunk.toString('utf8');
+      collect(chunk);
+    });
     // 'close', not 'exit': it comes after the output streams are drained, so no line is missed.
     this.exited = once(this.child, 'close').then(([code]) => {
       if (buffered.length > 0) this.lines.push(buffered);
@@ -77,9 +86,13 @@ export class CliProcess {
   }
 }
 
-/** Runs a command to completion, with `stdin` as its input if given; returns its exit code and output. */
-export async function runCli(args: string[], env: Record<string, string>, stdin?: string): Promise<{ code: number | null; output: string }> {
+/** Runs a command to completion, with `stdin` as its input if given; returns its exit code and output (both streams, and each apart). */
+export async function runCli(
+  args: string[],
+  env: Record<string, string>,
+  stdin?: string,
+): Promise<{ code: number | null; output: string; stdout: string; stderr: string }> {
   const process = new CliProcess(args, env, stdin === undefined ? {} : { stdin });
   const code = await process.exited;
-  return { code, output: process.lines.join('\n') };
+  return { code, output: process.lines.join('\n'), stdout: process.stdout, stderr: process.stderr };
 }
