@@ -180,6 +180,8 @@ for (const target of storageTargets()) {
     });
 
     it('renders nothing from a CV that could not be read, or from an improvement that failed, and says why', async () => {
+      // No worker while both requests go in, so the file is still being read when they arrive.
+      await worker.stop(30_000);
       const { payload, contentType } = await multipartBody(questionnaireFields, { resume: { fileName: 'cv.docx', bytes: truncatedDocx() } });
       const created = await testApp.app.inject({ method: 'POST', url: '/cv/questionnaire/', headers: { ...alice.auth, 'content-type': contentType }, payload });
       expect(created.statusCode).toBe(201);
@@ -188,6 +190,7 @@ for (const target of storageTargets()) {
       const improvement = (await inject('POST', '/cv/ai-responses/', alice, { questionnaire: id, prompt: 'Tailor my CV to this backend role, please.' })).json<ImprovementState>();
       const early = await inject('POST', `/cv/questionnaire/${id}/documents/`, alice, {});
       expect(early.statusCode, early.body).toBe(202);
+      worker = startWorker(testApp.services, testApp.features);
       expect(await documentSettled(testApp.app, alice.auth, early.json<DocumentState>().id)).toMatchObject({ status: 'failed', error: { code: 'cv_unavailable' } });
       expect((await improvementSettled(testApp.app, alice.auth, improvement.id)).status).toBe('failed');
       // Asked for afterwards: refused at once.

@@ -57,7 +57,9 @@ const MIGRATION_LOCK_ID = 727_001;
 
 /** Bounds on PostgreSQL waits: a request never queues for a connection or waits on a hung server for long. */
 const POOL_SIZE = 10;
-const CONNECT_TIMEOUT_MS = 2000;
+// Long enough for a new connection to a busy server (it forks a backend for each), short enough
+// that a request does not hang on an exhausted pool.
+const CONNECT_TIMEOUT_MS = 5000;
 const QUERY_TIMEOUT_MS = 10_000;
 const FIRST_CONNECT_TIMEOUT_MS = 5000;
 
