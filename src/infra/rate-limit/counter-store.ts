@@ -2,6 +2,7 @@ import LocalStore from '@fastify/rate-limit/store/LocalStore.js';
 import RedisStore from '@fastify/rate-limit/store/RedisStore.js';
 import type { Redis } from 'ioredis';
 import type { Logger } from 'pino';
+import { withTimeout } from '../../lib/with-timeout.js';
 
 /** An outage is reported at most this often: a busy service would otherwise log it on every request. */
 const FAILURE_LOG_INTERVAL_MS = 60_000;
@@ -150,23 +151,12 @@ export class CounterStore {
    */
   private async increment(key: string, windowMs: number, max: number): Promise<Counter> {
     if (Date.now() < this.skipUntil) throw new Error('rate-limit counters unavailable (a recent attempt failed)');
-    let timer: NodeJS.Timeout | undefined;
     try {
-      return await Promise.race([
-        this.backend.incr(key, windowMs, max),
-        new Promise<never>((_, reject) => {
-          // Timers run before pending I/O in an event-loop turn: after a turn that blocked for longer
-          // than the budget, an answer already waiting on the socket is read first (setImmediate runs
-          // after I/O), so a busy process is not taken for a slow Redis.
-          timer = setTimeout(() => setImmediate(() => reject(new Error(`rate-limit counters did not answer within ${COUNT_BUDGET_MS} ms`))), COUNT_BUDGET_MS);
-        }),
-      ]);
+      return await withTimeout(this.backend.incr(key, windowMs, max), COUNT_BUDGET_MS, 'a rate-limit count');
     } catch (error) {
       this.skipUntil = Date.now() + RETRY_AFTER_FAILURE_MS;
       this.unavailable(error);
       throw error;
-    } finally {
-      clearTimeout(timer);
     }
   }
 
