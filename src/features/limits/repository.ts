@@ -32,33 +32,34 @@ export interface Usage {
   oldest: Date | null;
 }
 
-/** Rows since `since` that count: every row but those whose job failed. */
-function counted(userId: number, since: Date) {
-  return and(eq(usageRecords.userId, userId), gt(usageRecords.createdAt, since), or(isNull(jobs.status), ne(jobs.status, 'failed')));
-}
-
-export async function usageSince(db: DbOrTx, userId: number, since: Date): Promise<Map<UsageScope, Usage>> {
+/**
+ * Usage since `since` per scope, of every row but those whose job failed: what counts, and when the
+ * oldest of it was recorded. Rows are read along the (user, scope, created_at) index.
+ */
+async function countedUsage(db: DbOrTx, userId: number, since: Date, scope?: UsageScope): Promise<Map<UsageScope, Usage>> {
   const rows = await db
     .select({ scope: usageRecords.scope, used: sql<number>`count(*)::int`, oldest: sql<string | Date | null>`min(${usageRecords.createdAt})` })
     .from(usageRecords)
     .leftJoin(jobs, eq(jobs.id, usageRecords.jobId))
-    .where(counted(userId, since))
+    .where(
+      and(
+        eq(usageRecords.userId, userId),
+        scope === undefined ? undefined : eq(usageRecords.scope, scope),
+        gt(usageRecords.createdAt, since),
+        or(isNull(jobs.status), ne(jobs.status, 'failed')),
+      ),
+    )
     .groupBy(usageRecords.scope);
   return new Map(rows.map((row) => [row.scope, { used: Number(row.used), oldest: row.oldest === null ? null : new Date(row.oldest) }]));
 }
 
-/**
- * One scope's usage since a moment: what a charge needs. Filtering on the scope lets the count read
- * only that scope's rows in the window along the (user, scope, created_at) index, not every row of the person.
- */
+export function usageSince(db: DbOrTx, userId: number, since: Date): Promise<Map<UsageScope, Usage>> {
+  return countedUsage(db, userId, since);
+}
+
+/** One scope's usage since a moment: what a charge needs, reading only that scope's rows. */
 export async function scopeUsageSince(db: DbOrTx, userId: number, scope: UsageScope, since: Date): Promise<Usage> {
-  const [row] = await db
-    .select({ used: sql<number>`count(*)::int`, oldest: sql<string | Date | null>`min(${usageRecords.createdAt})` })
-    .from(usageRecords)
-    .leftJoin(jobs, eq(jobs.id, usageRecords.jobId))
-    .where(and(counted(userId, since), eq(usageRecords.scope, scope)));
-  const oldest = row?.oldest ?? null;
-  return { used: Number(row?.used ?? 0), oldest: oldest === null ? null : new Date(oldest) };
+  return (await countedUsage(db, userId, since, scope)).get(scope) ?? { used: 0, oldest: null };
 }
 
 /** Forgets a person's usage of some scopes (an operator's reset); returns how many rows went. */

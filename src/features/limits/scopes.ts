@@ -1,6 +1,6 @@
 import type { UsageScope } from '../../infra/db/schema.js';
 import type { PlanRow } from '../plans/repository.js';
-import { defaultPlans, FREE_PLAN } from '../plans/seed.js';
+import { freePlanSeed } from '../plans/seed.js';
 
 export { usageScopes as quotaScopes, type UsageScope as QuotaScope } from '../../infra/db/schema.js';
 
@@ -34,18 +34,8 @@ export function allowancesOf(plan: AllowanceColumns): Allowances {
   };
 }
 
-const seededFree = defaultPlans.find((plan) => plan.name === FREE_PLAN);
-
 /** The Free plan as seeded: for an account with no plan when no Free plan row exists either. */
-export const SEEDED_FREE_ALLOWANCES: Allowances = {
-  planName: FREE_PLAN,
-  ai_responses: seededFree?.aiResponsesPerDay ?? 3,
-  questionnaires: seededFree?.questionnairesPerDay ?? 5,
-  uploads: seededFree?.uploadsPerDay ?? 3,
-  cv_uploads: seededFree?.cvUploadsPerDay ?? 10,
-  api_calls: seededFree?.apiCallsPerHour ?? 100,
-  burst: seededFree?.burstPerMinute ?? 10,
-};
+export const SEEDED_FREE_ALLOWANCES: Allowances = allowancesOf(freePlanSeed);
 
 /** How each daily allowance is named to people: the upstream's messages, and ours for its new scopes. */
 export const quotaWords: Record<UsageScope, { limit: string; more: string }> = {

@@ -32,8 +32,16 @@ export interface SubscriptionState {
   userId: number | undefined;
 }
 
-/** The id of an expandable Stripe field, expanded or not. */
-export const idOf = (value: string | { id: string } | null | undefined): string | null => (value === null || value === undefined ? null : typeof value === 'string' ? value : value.id);
+
+type Loose = Record<string, unknown>;
+const loose = (value: unknown): Loose => (value !== null && typeof value === 'object' && !Array.isArray(value) ? (value as Loose) : {});
+
+/** The id of an expandable Stripe field, expanded or not, as typed objects and raw event payloads have it. */
+export function idOf(value: unknown): string | null {
+  if (typeof value === 'string') return value;
+  const id = loose(value).id;
+  return typeof id === 'string' ? id : null;
+}
 
 function epochDate(value: unknown): Date | null {
   return typeof value === 'number' && Number.isFinite(value) && value > 0 ? new Date(value * 1000) : null;
@@ -117,10 +125,6 @@ export const SUBSCRIPTION_EVENTS = [
 
 const subscriptionEvents = new Set<string>(SUBSCRIPTION_EVENTS);
 
-type Loose = Record<string, unknown>;
-const loose = (value: unknown): Loose => (value !== null && typeof value === 'object' && !Array.isArray(value) ? (value as Loose) : {});
-const looseId = (value: unknown): string | null => (typeof value === 'string' ? value : typeof loose(value).id === 'string' ? (loose(value).id as string) : null);
-
 /**
  * The subscription an event concerns, read from its payload as any API version writes it (an
  * invoice names its subscription under `parent.subscription_details` now, at the top level before).
@@ -131,15 +135,15 @@ export function eventSubject(event: { type: string; data: { object: unknown } })
   const object = loose(event.data.object);
   const metadata = loose(object.metadata);
   if (event.type.startsWith('checkout.session.')) {
-    const subscriptionId = looseId(object.subscription);
+    const subscriptionId = idOf(object.subscription);
     return subscriptionId ? { subscriptionId, userId: userIdFrom(object.client_reference_id) ?? userIdFrom(metadata.user_id) } : undefined;
   }
   if (event.type.startsWith('customer.subscription.')) {
-    const subscriptionId = looseId(object.id);
+    const subscriptionId = idOf(object.id);
     return subscriptionId ? { subscriptionId, userId: userIdFrom(metadata.user_id) } : undefined;
   }
   const details = loose(loose(object.parent).subscription_details);
-  const subscriptionId = looseId(details.subscription) ?? looseId(object.subscription);
+  const subscriptionId = idOf(details.subscription) ?? idOf(object.subscription);
   return subscriptionId ? { subscriptionId, userId: userIdFrom(loose(details.metadata).user_id) } : undefined;
 }
 

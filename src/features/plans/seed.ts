@@ -3,22 +3,25 @@ import { insertMissingPlans, type NewPlan } from './repository.js';
 
 export const FREE_PLAN = 'Free';
 
+/** Every new account's plan; its limits also stand in for an account with no plan when its row is gone. */
+export const freePlanSeed = {
+  name: FREE_PLAN,
+  sortOrder: 1,
+  description: 'Try it out: a few improvements a day.',
+  aiResponsesPerDay: 3,
+  questionnairesPerDay: 5,
+  apiCallsPerHour: 100,
+  uploadsPerDay: 3,
+  cvUploadsPerDay: 10,
+  burstPerMinute: 10,
+} satisfies NewPlan;
+
 /**
  * The four plans and their quotas (the upstream's documented limits). Prices are the fallback
  * shown when Stripe is not configured; Stripe price ids are set per deployment.
  */
 export const defaultPlans: NewPlan[] = [
-  {
-    name: FREE_PLAN,
-    sortOrder: 1,
-    description: 'Try it out: a few improvements a day.',
-    aiResponsesPerDay: 3,
-    questionnairesPerDay: 5,
-    apiCallsPerHour: 100,
-    uploadsPerDay: 3,
-    cvUploadsPerDay: 10,
-    burstPerMinute: 10,
-  },
+  freePlanSeed,
   {
     name: 'Basic',
     sortOrder: 2,
