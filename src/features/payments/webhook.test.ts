@@ -175,6 +175,25 @@ for (const target of storageTargets()) {
       expect(await currentPlan(testApp, person)).toBe('Basic');
     });
 
+    it('refuses a properly signed body that is not a Stripe event with 400, asking Stripe nothing', async () => {
+      const asked = billing.stripe.requests.length;
+      for (const payload of ['{"hello":"world"}', '{"id":"evt_1","type":"customer.subscription.updated"}', '[]']) {
+        const response = await deliver(testApp, { payload, signature: stripeSignature(payload, WEBHOOK_SECRET) });
+        expect(response.statusCode, payload).toBe(400);
+        expect(response.json(), payload).toMatchObject({ code: 'invalid_request', error: 'Not a Stripe event.' });
+      }
+      expect(billing.stripe.requests.length).toBe(asked);
+    });
+
+    it('keeps the plan of a person whose paid subscription moves to a price no plan is sold at', async () => {
+      const { person, subscription, completed } = await paidCheckout('oddprice');
+      await deliverApplied(testApp, completed);
+      billing.stripe.updateSubscription(subscription.id, { price: 'price_sold_elsewhere' });
+      await deliverApplied(testApp, signedEvent('customer.subscription.updated', billing.stripe.subscription(subscription.id)));
+      expect(await billingOf(testApp, person)).toMatchObject({ plan: 'Basic', status: 'active', subscription: subscription.id });
+      expect(await currentPlan(testApp, person)).toBe('Basic');
+    });
+
     it('takes only JSON, and no cookies or CSRF token are needed', async () => {
       const delivery = signedEvent('customer.created', { id: 'cus_x', object: 'customer' });
       const form = await testApp.app.inject({
