@@ -9,7 +9,6 @@ import { redisServerInstalled, startOwnRedis, type OwnRedis } from '../support/o
 import { waitFor } from '../support/wait-for.js';
 
 const available = storageTargets()[1]?.available === true && (process.env.CI === 'true' || (await redisServerInstalled()));
-/** No request may wait longer than this on Redis, however it fails (the issue's own bound). */
 /** Low enough to pass during the outage, to see that nothing counts it then. */
 const PER_HOUR = 50;
 /** The seeded Free plan's questionnaires a day. */
@@ -59,7 +58,6 @@ describe.runIf(available).concurrent('limits with Redis down or hung', () => {
     const warnings = () => log.entries().filter((entry) => String(entry.msg).startsWith(FAIL_OPEN_WARNING)).length;
     return { redis, testApp, auth, warnings };
   }
-
 
   const newQuestionnaire = (testApp: TestApp, auth: Record<string, string>) =>
     answeredWithin(testApp.app, { method: 'POST', url: '/cv/questionnaire/', headers: auth, payload: questionnaireFields, remoteAddress: PERSON_ADDRESS });

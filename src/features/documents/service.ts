@@ -22,7 +22,6 @@ const documentNotFound = () => new AppError('not_found', 'No document matches th
 const improvementNotFound = () => new AppError('not_found', 'No AIResponse matches the given query.');
 const questionnaireNotFound = () => new AppError('not_found', 'No Questionnaire matches the given query.');
 
-
 /** The PDF of a document, for its owner. */
 export interface DocumentFile {
   bytes: Buffer;

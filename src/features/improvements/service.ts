@@ -27,7 +27,6 @@ import { IMPROVEMENT_LIMITS, type ImprovementInput } from './schema.js';
 const questionnaireNotFound = () => upstreamError('not_found', 'Questionnaire not found or you do not have permission to access it.');
 const improvementNotFound = () => new AppError('not_found', 'No AIResponse matches the given query.');
 
-
 /** Whether an improvement has finished, one way or the other. */
 export function isSettled(record: ImprovementRecord): boolean {
   return isSettledStatus(improvementStatusOf(record));

@@ -33,10 +33,9 @@ const UNLIMITED_ROUTES = new Set(['/core/health/', '/core/payments/webhook/strip
 const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
 
 /** The upstream's one shared bucket: every CV endpoint, including the path its web client calls. */
-export function isCvRoute(route: string): boolean {
+function isCvRoute(route: string): boolean {
   return route.startsWith('/cv/') || route.startsWith('/api/');
 }
-
 
 /** The counter a request counts on, for one policy: the limit and the status endpoint both use it. */
 export function counterKey(policy: RatePolicyName, key: string): string {
