@@ -170,6 +170,9 @@ for (const target of storageTargets()) {
       const person = await registerPerson(testApp.app, 'verify');
       expectUpstreamError(await verify(testApp, person), 400, 'invalid_request', 'Missing session_id');
       const session = await startCheckout(billing, person, 'Pro', 'yearly');
+      // Back from Checkout before paying: there is no subscription yet, and nothing changes.
+      expectUpstreamError(await verify(testApp, person, session.id), 400, 'invalid_request', 'No subscription found in session.');
+      expect(await billingOf(testApp, person)).toMatchObject({ plan: 'Free', status: null, subscription: null });
       const subscription = billing.stripe.completeCheckout(session.id);
       const item = subscription.items.data[0];
       const response = await verify(testApp, person, session.id);
